@@ -1,0 +1,29 @@
+/**
+ * Three Jest projects, all ESM (NestJS 12 is ESM-only):
+ *  - unit:  specs next to the code (src/**\/*.spec.ts), no database
+ *  - e2e:   test/**\/*.e2e-spec.ts, the real AppModule over HTTP against real PostgreSQL
+ *  - admin: test/admin/**\/*.admin-spec.ts, the operator's-day integration suite
+ * The e2e and admin projects share one global setup: the PostgreSQL server on
+ * 127.0.0.1:5432 when one answers (or TEST_DATABASE_URL), the embedded one otherwise.
+ */
+const shared = {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.spec.json' }] },
+};
+
+const database = {
+  globalSetup: '<rootDir>/test/setup/global-setup.ts',
+  globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+  slowTestThreshold: 30,
+};
+
+export default {
+  testTimeout: 60_000,
+  projects: [
+    { ...shared, displayName: 'unit', roots: ['<rootDir>/src'], testMatch: ['**/*.spec.ts'] },
+    { ...shared, ...database, displayName: 'e2e', roots: ['<rootDir>/test'], testMatch: ['**/*.e2e-spec.ts'] },
+    { ...shared, ...database, displayName: 'admin', roots: ['<rootDir>/test'], testMatch: ['**/*.admin-spec.ts'] },
+  ],
+};

@@ -1,0 +1,49 @@
+import { type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module.js';
+import { AppConfig } from './config/config.js';
+
+/** Body types parsed as JSON: plain JSON and AWS JSON 1.1 (GameLift). */
+const JSON_TYPES = ['application/json', 'application/x-amz-json-1.1', 'application/*+json'];
+
+/** Builds the configured application (not yet listening). Used by main.ts and the e2e tests alike. */
+export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bufferLogs: true,
+    bodyParser: false,
+    // The raw bytes are needed to verify AWS Signature V4 payload hashes.
+    rawBody: true,
+  });
+  app.useLogger(app.get(Logger));
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(helmet());
+  app.useBodyParser('json', { limit: config.http.bodyLimit, type: JSON_TYPES });
+  if (config.http.swagger) setupSwagger(app);
+  return app;
+}
+
+export function setupSwagger(app: INestApplication): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Joinery')
+      .setDescription(
+        'Self-hostable game sessions. RallyHere-compatible session API (`/session/...`, `/users/...`), ' +
+          'GameLift-compatible player sessions (AWS JSON 1.1 on `POST /`), and the operator API (`/admin/...`). ' +
+          'Get a token from `POST /users/v1/login`, then use **Authorize**.',
+      )
+      .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+      .addBasicAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, {
+    jsonDocumentUrl: 'docs-json',
+    swaggerOptions: { persistAuthorization: true },
+  });
+}

@@ -1,0 +1,34 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { AuthModule } from './auth/auth.module.js';
+import { PrincipalGuard } from './auth/principal.guard.js';
+import { ERROR_RENDERERS } from './common/filters/error-renderer.js';
+import { ProtocolExceptionFilter } from './common/filters/protocol-exception.filter.js';
+import { RallyHereErrorRenderer } from './common/filters/rallyhere-error.renderer.js';
+import { StrictValidationPipe } from './common/validation.js';
+import { AppConfig } from './config/config.js';
+import { ConfigModule } from './config/config.module.js';
+import { DatabaseModule } from './database/database.module.js';
+import { HealthModule } from './health/health.module.js';
+import { LoggingModule } from './logging/logging.module.js';
+
+/**
+ * The whole service. The global pipe, filter and guard are providers here,
+ * so the application built by the e2e tests behaves exactly like production.
+ */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [ConfigModule.forRoot(config), LoggingModule, DatabaseModule, AuthModule, HealthModule],
+      providers: [
+        { provide: APP_PIPE, useClass: StrictValidationPipe },
+        { provide: APP_GUARD, useClass: PrincipalGuard },
+        { provide: APP_FILTER, useClass: ProtocolExceptionFilter },
+        // The first renderer that matches a request formats its errors; RallyHere's is the default.
+        { provide: ERROR_RENDERERS, useFactory: () => [new RallyHereErrorRenderer()] },
+      ],
+    };
+  }
+}

@@ -1,0 +1,237 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBooleanString,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && value.trim() !== '' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+
+/**
+ * The process environment as the service reads it. Every variable is listed
+ * in `.env.example`; each constraint here is checked before anything starts.
+ */
+export class EnvironmentVariables {
+  @IsOptional()
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV?: string;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT?: number;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  HOST?: string;
+
+  @IsOptional()
+  @Matches(/^\d+(b|kb|mb)$/i, { message: 'must look like 100kb or 1mb' })
+  BODY_LIMIT?: string;
+
+  @IsOptional()
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL?: string;
+
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'must be a postgres:// connection URL' })
+  DATABASE_URL?: string;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  DATABASE_POOL_SIZE?: number;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  EMBEDDED_PG_DIR?: string;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  EMBEDDED_PG_PORT?: number;
+
+  @IsOptional()
+  @Matches(/-----BEGIN (RSA )?PRIVATE KEY-----/, { message: 'must be a PEM-encoded RSA private key' })
+  JWT_PRIVATE_KEY?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(256)
+  JWT_ISSUER?: string;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(86_400)
+  ACCESS_TOKEN_TTL_SECONDS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(31_536_000)
+  REFRESH_TOKEN_TTL_SECONDS?: number;
+
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9._-]{3,64}$/, { message: 'must be 3-64 characters of A-Z a-z 0-9 . _ -' })
+  BOOTSTRAP_ADMIN_CLIENT_ID?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(12)
+  @MaxLength(256)
+  BOOTSTRAP_ADMIN_CLIENT_SECRET?: string;
+
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9._-]{3,64}$/, { message: 'must be 3-64 characters of A-Z a-z 0-9 . _ -' })
+  BOOTSTRAP_GAME_CLIENT_ID?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(12)
+  @MaxLength(256)
+  BOOTSTRAP_GAME_CLIENT_SECRET?: string;
+
+  @IsOptional()
+  @IsBooleanString()
+  SWAGGER_ENABLED?: string;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  SHUTDOWN_TIMEOUT_MS?: number;
+}
+
+export type NodeEnv = 'development' | 'production' | 'test';
+
+export interface BootstrapClient {
+  clientId: string;
+  secret: string;
+}
+
+/** Typed, validated configuration. Built once at start-up by {@link loadConfig}. */
+export class AppConfig {
+  readonly env: NodeEnv;
+  readonly http: { host: string; port: number; bodyLimit: string; swagger: boolean; shutdownTimeoutMs: number };
+  readonly log: { level: string };
+  readonly database: { url?: string; poolSize: number; embeddedDir: string; embeddedPort: number };
+  readonly auth: {
+    privateKeyPem?: string;
+    issuer: string;
+    accessTokenTtlSeconds: number;
+    refreshTokenTtlSeconds: number;
+  };
+  readonly bootstrap: { admin?: BootstrapClient; gameClient?: BootstrapClient };
+
+  constructor(init: AppConfigInit) {
+    Object.assign(this, init);
+  }
+
+  get isProduction(): boolean {
+    return this.env === 'production';
+  }
+}
+
+/** Development-only conveniences; never applied when NODE_ENV=production. */
+export const DEV_BOOTSTRAP = {
+  admin: { clientId: 'joinery-admin', secret: 'dev-admin-secret-change-me' },
+  gameClient: { clientId: 'joinery-game', secret: 'dev-game-secret-change-me' },
+} as const;
+
+export type AppConfigInit = Omit<AppConfig, 'isProduction'>;
+
+export class ConfigError extends Error {}
+
+function pair(
+  name: string,
+  clientId: string | undefined,
+  secret: string | undefined,
+  fallback: BootstrapClient | undefined,
+): BootstrapClient | undefined {
+  if (clientId && secret) return { clientId, secret };
+  if (clientId || secret) {
+    throw new ConfigError(
+      `Invalid configuration:\n  - ${name}_CLIENT_ID and ${name}_CLIENT_SECRET must be set together`,
+    );
+  }
+  return fallback;
+}
+
+/**
+ * Validates the environment and builds the typed configuration.
+ * Throws a {@link ConfigError} naming every wrong variable.
+ */
+export function loadConfig(env: Record<string, string | undefined>): AppConfig {
+  const raw = plainToInstance(
+    EnvironmentVariables,
+    Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')),
+  );
+  const errors = validateSync(raw, { whitelist: false, forbidUnknownValues: false });
+  if (errors.length > 0) {
+    const lines = errors.map(
+      (e) => `  - ${e.property}: ${Object.values(e.constraints ?? {}).join('; ')} (got ${JSON.stringify(e.value)})`,
+    );
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const nodeEnv = (raw.NODE_ENV ?? 'development') as NodeEnv;
+  const production = nodeEnv === 'production';
+  return new AppConfig({
+    env: nodeEnv,
+    http: {
+      host: raw.HOST ?? '127.0.0.1',
+      port: raw.PORT ?? 3000,
+      bodyLimit: raw.BODY_LIMIT ?? '100kb',
+      swagger: raw.SWAGGER_ENABLED === undefined ? true : raw.SWAGGER_ENABLED === 'true',
+      shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS ?? 10_000,
+    },
+    log: { level: raw.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info') },
+    database: {
+      url: raw.DATABASE_URL,
+      poolSize: raw.DATABASE_POOL_SIZE ?? 20,
+      embeddedDir: raw.EMBEDDED_PG_DIR ?? '.data/postgres',
+      embeddedPort: raw.EMBEDDED_PG_PORT ?? 0,
+    },
+    auth: {
+      privateKeyPem: raw.JWT_PRIVATE_KEY?.replace(/\\n/g, '\n'),
+      issuer: raw.JWT_ISSUER ?? 'joinery',
+      accessTokenTtlSeconds: raw.ACCESS_TOKEN_TTL_SECONDS ?? 3600,
+      refreshTokenTtlSeconds: raw.REFRESH_TOKEN_TTL_SECONDS ?? 2_592_000,
+    },
+    bootstrap: {
+      admin: pair(
+        'BOOTSTRAP_ADMIN',
+        raw.BOOTSTRAP_ADMIN_CLIENT_ID,
+        raw.BOOTSTRAP_ADMIN_CLIENT_SECRET,
+        production ? undefined : DEV_BOOTSTRAP.admin,
+      ),
+      gameClient: pair(
+        'BOOTSTRAP_GAME',
+        raw.BOOTSTRAP_GAME_CLIENT_ID,
+        raw.BOOTSTRAP_GAME_CLIENT_SECRET,
+        production ? undefined : DEV_BOOTSTRAP.gameClient,
+      ),
+    },
+  });
+}

@@ -1,0 +1,39 @@
+import type { DataSourceOptions } from 'typeorm';
+import { ENTITIES } from './entities.js';
+import { MIGRATIONS } from './migrations/index.js';
+import { SnakeNamingStrategy } from './snake-naming.strategy.js';
+
+export interface DatabaseConnection {
+  url: string;
+  poolSize: number;
+  applicationName?: string;
+}
+
+/** One definition of the connection, shared by the app, the CLI (ormconfig.ts) and the tests. */
+export function dataSourceOptions({
+  url,
+  poolSize,
+  applicationName = 'joinery',
+}: DatabaseConnection): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    namingStrategy: new SnakeNamingStrategy(),
+    synchronize: false,
+    migrationsRun: false,
+    logging: ['error', 'warn', 'migration'],
+    extra: {
+      max: poolSize,
+      application_name: applicationName,
+      connectionTimeoutMillis: 5_000,
+      idleTimeoutMillis: 30_000,
+      // A statement that waits longer than this on locks is a bug, not load.
+      statement_timeout: 15_000,
+      keepAlive: true,
+    },
+  };
+}

@@ -1,0 +1,31 @@
+import { Logger, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/config.js';
+import { dataSourceOptions } from './data-source-options.js';
+import { migrateWithLock } from './migrate.js';
+
+/**
+ * The PostgreSQL connection (the configured `DATABASE_URL`, or the embedded
+ * server main.ts started). Pending migrations run before anything else can
+ * use the connection.
+ */
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => {
+        if (!config.database.url)
+          throw new Error('No database URL: main.ts starts the embedded server when DATABASE_URL is unset');
+        return dataSourceOptions({ url: config.database.url, poolSize: config.database.poolSize });
+      },
+      dataSourceFactory: async (options) => {
+        const dataSource = await new DataSource(options!).initialize();
+        const applied = await migrateWithLock(dataSource);
+        if (applied.length) new Logger('Database').log(`applied migrations: ${applied.join(', ')}`);
+        return dataSource;
+      },
+    }),
+  ],
+})
+export class DatabaseModule {}

@@ -1,0 +1,8 @@
+import { AuthClientEntity } from '../auth/entities/auth-client.entity.js';
+import { PlayerEntity } from '../auth/entities/player.entity.js';
+import { RefreshTokenEntity } from '../auth/entities/refresh-token.entity.js';
+import { RoleEntity } from '../auth/entities/role.entity.js';
+import { SigningKeyEntity } from '../auth/entities/signing-key.entity.js';
+
+/** Every entity, for the application and the TypeORM CLI data source alike. */
+export const ENTITIES = [RoleEntity, AuthClientEntity, PlayerEntity, RefreshTokenEntity, SigningKeyEntity];
