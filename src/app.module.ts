@@ -9,8 +9,10 @@ import { StrictValidationPipe } from './common/validation.js';
 import { AppConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
+import { CrossplayModule } from './crossplay/crossplay.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LoggingModule } from './logging/logging.module.js';
+import { SessionModule } from './session/session.module.js';
 
 /**
  * The whole service. The global pipe, filter and guard are providers here,
@@ -21,7 +23,15 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), LoggingModule, DatabaseModule, AuthModule, HealthModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule,
+        DatabaseModule,
+        AuthModule,
+        CrossplayModule,
+        SessionModule,
+        HealthModule,
+      ],
       providers: [
         { provide: APP_PIPE, useClass: StrictValidationPipe },
         { provide: APP_GUARD, useClass: PrincipalGuard },

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
 import { NotAuthenticated } from '../common/errors.js';
+import { stableUuid } from '../common/ids.js';
 import { AppConfig } from '../config/config.js';
 import { ClientsService, type GrantType } from './clients.service.js';
 import type { LoginRequestDto, LoginResultDto } from './dto/login.dto.js';
@@ -10,12 +10,6 @@ import { PlayersService } from './players.service.js';
 import { RefreshTokensService } from './refresh-tokens.service.js';
 import { RolesService } from './roles.service.js';
 import { TokensService } from './tokens.service.js';
-
-/** A UUID derived from a name: stable across restarts and instances. */
-export function stableUuid(name: string): string {
-  const hex = createHash('sha256').update(name).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
 
 /** `POST /users/v1/login`: RallyHere's login for the grant types Joinery serves. */
 @Injectable()

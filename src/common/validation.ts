@@ -57,9 +57,13 @@ export function flattenValidationErrors(errors: ValidationError[], path: (string
     const names = 'isDefined' in constraints && error.value === undefined ? ['isDefined'] : Object.keys(constraints);
     for (const name of names) {
       const type = CONSTRAINT_TYPES[name] ?? 'value_error';
+      // A message given in the DTO (e.g. "platform or platform_id is required") beats the generic one.
+      const custom = type === 'missing' && !/should not be null or undefined$/.test(constraints[name]);
       const msg =
         type === 'missing'
-          ? 'Field required'
+          ? custom
+            ? constraints[name]
+            : 'Field required'
           : type === 'extra_forbidden'
             ? 'Extra inputs are not permitted'
             : constraints[name];

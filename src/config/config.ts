@@ -12,6 +12,9 @@ import {
   MinLength,
   validateSync,
 } from 'class-validator';
+import { DEFAULT_FAMILIES, type Platform, type PlatformFamilies, PLATFORMS } from '../crossplay/crossplay.js';
+
+const PLATFORM_LIST = new RegExp(`^\\s*(${PLATFORMS.join('|')})?(\\s*,\\s*(${PLATFORMS.join('|')}))*\\s*$`);
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && value.trim() !== '' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
@@ -122,6 +125,45 @@ export class EnvironmentVariables {
   @Min(0)
   @Max(600_000)
   SHUTDOWN_TIMEOUT_MS?: number;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  SESSION_TEMPLATES_FILE?: string;
+
+  @IsOptional()
+  @Matches(PLATFORM_LIST, { message: `must be a comma-separated list of: ${PLATFORMS.join(', ')}` })
+  CROSSPLAY_XBOXLIKE_PLATFORMS?: string;
+
+  @IsOptional()
+  @Matches(PLATFORM_LIST, { message: `must be a comma-separated list of: ${PLATFORMS.join(', ')}` })
+  CROSSPLAY_PLAYSTATIONLIKE_PLATFORMS?: string;
+
+  @IsOptional()
+  @Matches(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: 'must be an AWS region name such as us-east-1' })
+  GAMELIFT_REGION?: string;
+
+  @IsOptional()
+  @Matches(/^fleet-[A-Za-z0-9-]{1,120}$/, { message: 'must look like fleet-<id>' })
+  GAMELIFT_FLEET_ID?: string;
+
+  @IsOptional()
+  @Matches(/^\d{12}$/, { message: 'must be 12 digits' })
+  GAMELIFT_ACCOUNT_ID?: string;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  RESERVATION_TIMEOUT_SECONDS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  @Max(60_000)
+  RESERVATION_SWEEP_INTERVAL_MS?: number;
 }
 
 export type NodeEnv = 'development' | 'production' | 'test';
@@ -144,6 +186,15 @@ export class AppConfig {
     refreshTokenTtlSeconds: number;
   };
   readonly bootstrap: { admin?: BootstrapClient; gameClient?: BootstrapClient };
+  readonly sessions: { templatesFile: string };
+  readonly crossplay: { families: PlatformFamilies };
+  readonly gamelift: {
+    region: string;
+    fleetId: string;
+    accountId: string;
+    reservationTimeoutSeconds: number;
+    sweepIntervalMs: number;
+  };
 
   constructor(init: AppConfigInit) {
     Object.assign(this, init);
@@ -159,6 +210,14 @@ export const DEV_BOOTSTRAP = {
   admin: { clientId: 'joinery-admin', secret: 'dev-admin-secret-change-me' },
   gameClient: { clientId: 'joinery-game', secret: 'dev-game-secret-change-me' },
 } as const;
+
+function platformList(value: string | undefined, fallback: readonly Platform[]): readonly Platform[] {
+  if (value === undefined) return fallback;
+  return value
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean) as Platform[];
+}
 
 export type AppConfigInit = Omit<AppConfig, 'isProduction'>;
 
@@ -232,6 +291,20 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
         raw.BOOTSTRAP_GAME_CLIENT_SECRET,
         production ? undefined : DEV_BOOTSTRAP.gameClient,
       ),
+    },
+    sessions: { templatesFile: raw.SESSION_TEMPLATES_FILE ?? 'config/session-templates.json' },
+    crossplay: {
+      families: {
+        xboxlike: platformList(raw.CROSSPLAY_XBOXLIKE_PLATFORMS, DEFAULT_FAMILIES.xboxlike),
+        playstationlike: platformList(raw.CROSSPLAY_PLAYSTATIONLIKE_PLATFORMS, DEFAULT_FAMILIES.playstationlike),
+      },
+    },
+    gamelift: {
+      region: raw.GAMELIFT_REGION ?? 'us-east-1',
+      fleetId: raw.GAMELIFT_FLEET_ID ?? 'fleet-joinery',
+      accountId: raw.GAMELIFT_ACCOUNT_ID ?? '000000000000',
+      reservationTimeoutSeconds: raw.RESERVATION_TIMEOUT_SECONDS ?? 60,
+      sweepIntervalMs: raw.RESERVATION_SWEEP_INTERVAL_MS ?? 1000,
     },
   });
 }

@@ -3,6 +3,20 @@ import { PlayerEntity } from '../auth/entities/player.entity.js';
 import { RefreshTokenEntity } from '../auth/entities/refresh-token.entity.js';
 import { RoleEntity } from '../auth/entities/role.entity.js';
 import { SigningKeyEntity } from '../auth/entities/signing-key.entity.js';
+import { GameSessionEntity } from '../session/core/entities/game-session.entity.js';
+import { SeatEntity } from '../session/core/entities/seat.entity.js';
+import { SessionTeamEntity } from '../session/core/entities/session-team.entity.js';
+import { SessionTemplateEntity } from '../session/core/entities/session-template.entity.js';
 
 /** Every entity, for the application and the TypeORM CLI data source alike. */
-export const ENTITIES = [RoleEntity, AuthClientEntity, PlayerEntity, RefreshTokenEntity, SigningKeyEntity];
+export const ENTITIES = [
+  RoleEntity,
+  AuthClientEntity,
+  PlayerEntity,
+  RefreshTokenEntity,
+  SigningKeyEntity,
+  SessionTemplateEntity,
+  GameSessionEntity,
+  SessionTeamEntity,
+  SeatEntity,
+];

@@ -1,0 +1,60 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../config/config.js';
+import {
+  type CrossplayInput,
+  type CrossplayPlatform,
+  type CrossplayProfile,
+  type Input,
+  type Platform,
+  PLATFORM_IDS,
+  type PlatformFamilies,
+  profileOf,
+} from './crossplay.js';
+
+/** RallyHere `ClientSettings` and `CrossplayPreferences`, as the session API receives them. */
+export interface ClientSettingsInput {
+  platform?: Platform;
+  platform_id?: number;
+  input: Input;
+}
+
+export interface CrossplayPreferencesInput {
+  permitted_platform: CrossplayPlatform;
+  permitted_input: CrossplayInput;
+}
+
+export interface ResolvedSettings {
+  platform: Platform;
+  input: Input;
+  permittedPlatform: CrossplayPlatform;
+  permittedInput: CrossplayInput;
+  profile: CrossplayProfile;
+}
+
+/** The crossplay rule with the platform families this deployment configured. */
+@Injectable()
+export class CrossplayService {
+  readonly families: PlatformFamilies;
+
+  constructor(config: AppConfig) {
+    this.families = config.crossplay.families;
+  }
+
+  /**
+   * `platform` wins over the deprecated `platform_id`; one of them is
+   * required (the DTOs check it). Omitted preferences mean "any".
+   */
+  resolve(settings: ClientSettingsInput, preferences?: CrossplayPreferencesInput): ResolvedSettings {
+    const platform = settings.platform ?? PLATFORM_IDS[settings.platform_id ?? -1];
+    if (!platform) throw new Error('client_settings has neither platform nor a known platform_id');
+    const permittedPlatform = preferences?.permitted_platform ?? 'desired_platforms_any';
+    const permittedInput = preferences?.permitted_input ?? 'desired_inputs_any';
+    return {
+      platform,
+      input: settings.input,
+      permittedPlatform,
+      permittedInput,
+      profile: profileOf({ platform, input: settings.input, permittedPlatform, permittedInput }, this.families),
+    };
+  }
+}

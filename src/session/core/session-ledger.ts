@@ -1,0 +1,327 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { InvalidRequest } from '../../common/errors.js';
+import { isUuid } from '../../common/ids.js';
+import { AppConfig } from '../../config/config.js';
+import type { ResolvedSettings } from '../../crossplay/crossplay.service.js';
+import { GameSessionEntity } from './entities/game-session.entity.js';
+import type { SeatRole, SeatStatus } from './entities/seat.entity.js';
+import {
+  CrossplayMismatch,
+  IncorrectSessionPassword,
+  InvalidSessionStatus,
+  InvalidTeam,
+  NoSessionAvailable,
+  SeatNotFound,
+  SessionCreationNotAllowed,
+  SessionFull,
+  SessionNotFound,
+  SessionNotJoinable,
+  SessionTemplateNotFound,
+} from './session.errors.js';
+
+/** A player asking for a seat through the RallyHere surface. */
+export interface JoiningPlayer {
+  /** The player's UUID. */
+  playerId: string;
+  clientVersion?: string;
+  settings?: ResolvedSettings;
+  customData?: Record<string, string>;
+  teamId?: number;
+  password?: string;
+}
+
+export interface SeatAssignment {
+  /** `created`: a new session; `joined`: a seat in an existing one; `existing`: the seat the player already held. */
+  outcome: 'created' | 'joined' | 'existing';
+  sessionId: string;
+  teamId: number;
+  seatId: string;
+  role: SeatRole;
+}
+
+export interface ReservedSeat {
+  seatId: string;
+  playerId: string;
+  /** `reserved`: new; `existing`: the player already held a seat in the session. */
+  outcome: 'reserved' | 'existing';
+}
+
+export interface NewGameSession {
+  type: string;
+  fleetId: string;
+  location: string;
+  maxPlayers: number;
+  name?: string;
+  creatorId?: string;
+  gameProperties?: { Key: string; Value: string }[];
+  gameSessionData?: string;
+  idempotencyToken?: string;
+  status: 'ACTIVATING' | 'ACTIVE';
+}
+
+interface FunctionRow {
+  outcome: string;
+  session_id: string | null;
+  team_id: number | null;
+  seat_id: string | null;
+  seat_role: SeatRole | null;
+}
+
+/**
+ * The seat ledger: every change of seats and capacity goes through here, and
+ * from here through one SQL function each (see the sessions migration), so
+ * each decision is one statement that locks what it decides on.
+ * RallyHere and GameLift adapters both call these methods; neither touches
+ * seats directly.
+ */
+@Injectable()
+export class SessionLedger {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** RallyHere create-or-join: the player's existing seat of that type, a seat in an open session, or a new session. */
+  async createOrJoin(
+    sessionType: string,
+    regionId: string | undefined,
+    player: JoiningPlayer,
+  ): Promise<SeatAssignment> {
+    const [row] = await this.dataSource.query<FunctionRow[]>(
+      `SELECT * FROM joinery_create_or_join($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+      [
+        sessionType,
+        regionId ?? null,
+        player.teamId ?? null,
+        player.playerId,
+        ...this.playerColumns(player),
+        player.customData ? JSON.stringify(player.customData) : null,
+        player.password ?? null,
+        this.config.gamelift.fleetId,
+        this.config.gamelift.region,
+      ],
+    );
+    switch (row.outcome) {
+      case 'template_not_found':
+        throw new SessionTemplateNotFound(sessionType);
+      case 'invalid_team':
+        throw new InvalidTeam(player.teamId ?? -1);
+      case 'no_session_available':
+        throw new NoSessionAvailable(sessionType);
+      case 'creation_not_allowed':
+        throw new SessionCreationNotAllowed(sessionType);
+      default:
+        return this.assignment(row, '');
+    }
+  }
+
+  /** RallyHere join by id: takes up an invitation, or a seat in a public session. */
+  async join(sessionId: string, player: JoiningPlayer): Promise<SeatAssignment> {
+    if (!isUuid(sessionId)) throw new SessionNotFound(sessionId);
+    const [row] = await this.dataSource.query<FunctionRow[]>(
+      `SELECT * FROM joinery_join_session($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+      [
+        sessionId,
+        player.teamId ?? null,
+        player.playerId,
+        ...this.playerColumns(player),
+        player.customData ? JSON.stringify(player.customData) : null,
+        player.password ?? null,
+      ],
+    );
+    switch (row.outcome) {
+      case 'not_joinable':
+        throw new SessionNotJoinable(sessionId);
+      case 'bad_password':
+        throw new IncorrectSessionPassword();
+      case 'crossplay_mismatch':
+        throw new CrossplayMismatch(sessionId);
+      default:
+        return this.assignment(row, sessionId, player.teamId);
+    }
+  }
+
+  /** A seat held for an invited player (RallyHere status `invited`); it does not time out. */
+  async invite(
+    sessionId: string,
+    playerId: string,
+    invitingPlayerId: string,
+    teamId?: number,
+    customData?: Record<string, string>,
+  ): Promise<SeatAssignment> {
+    if (!isUuid(sessionId)) throw new SessionNotFound(sessionId);
+    const [row] = await this.dataSource.query<FunctionRow[]>(
+      `SELECT * FROM joinery_add_player($1, $2, 'RESERVED', 'invited', $3, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                                        NULL, NULL, NULL, NULL, $4, $5)`,
+      [sessionId, teamId ?? null, playerId, customData ? JSON.stringify(customData) : null, invitingPlayerId],
+    );
+    return this.assignment(row, sessionId, teamId);
+  }
+
+  /**
+   * GameLift CreatePlayerSession(s): RESERVED seats for all the players or
+   * none; a player already seated in the session gets that seat back.
+   */
+  async reserveSeats(sessionId: string, players: { playerId: string; playerData?: string }[]): Promise<ReservedSeat[]> {
+    if (!isUuid(sessionId)) throw new SessionNotFound(sessionId);
+    const rows = await this.dataSource.query<{ outcome: string; seat_id: string; player_id: string }[]>(
+      `SELECT * FROM joinery_reserve_seats($1, $2, $3, $4)`,
+      [
+        sessionId,
+        players.map((p) => p.playerId),
+        players.map((p) => p.playerData ?? null),
+        this.config.gamelift.reservationTimeoutSeconds,
+      ],
+    );
+    const first = rows[0]?.outcome;
+    if (first === 'not_found') throw new SessionNotFound(sessionId);
+    if (first === 'invalid_status') {
+      throw new InvalidSessionStatus(`Game session ${sessionId} is not ACTIVE or does not accept new players`);
+    }
+    if (first === 'full') throw new SessionFull(sessionId);
+    return rows.map((r) => ({
+      seatId: r.seat_id,
+      playerId: r.player_id,
+      outcome: r.outcome as ReservedSeat['outcome'],
+    }));
+  }
+
+  /** GameLift AcceptPlayerSession: RESERVED → ACTIVE, only before the deadline. */
+  async acceptSeat(seatId: string): Promise<void> {
+    if (!isUuid(seatId)) throw new SeatNotFound(seatId);
+    const [{ outcome }] = await this.dataSource.query<{ outcome: string }[]>(
+      `SELECT joinery_accept_seat($1) AS outcome`,
+      [seatId],
+    );
+    if (outcome === 'not_found') throw new SeatNotFound(seatId);
+    if (outcome === 'timed_out')
+      throw new InvalidSessionStatus(`Player session ${seatId} timed out`, 'player_session_timed_out');
+    if (outcome === 'invalid_status') {
+      throw new InvalidSessionStatus(
+        `Player session ${seatId} is not RESERVED in an ACTIVE game session`,
+        'invalid_player_session_status',
+      );
+    }
+  }
+
+  /** Ends a seat: leave, kick, RemovePlayerSession (COMPLETED). Returns false when the seat held no place. */
+  async releaseSeat(
+    seatId: string,
+    status: Extract<SeatStatus, 'COMPLETED' | 'TIMEDOUT'> = 'COMPLETED',
+  ): Promise<boolean> {
+    if (!isUuid(seatId)) throw new SeatNotFound(seatId);
+    const [{ outcome }] = await this.dataSource.query<{ outcome: string }[]>(
+      `SELECT joinery_release_seat($1, $2) AS outcome`,
+      [seatId, status],
+    );
+    if (outcome === 'not_found') throw new SeatNotFound(seatId);
+    return outcome === 'released';
+  }
+
+  /** Ends a session and completes its seats. Returns false when it had already ended. */
+  async terminate(sessionId: string, reason: string): Promise<boolean> {
+    if (!isUuid(sessionId)) throw new SessionNotFound(sessionId);
+    const [{ outcome }] = await this.dataSource.query<{ outcome: string }[]>(
+      `SELECT joinery_terminate_session($1, $2) AS outcome`,
+      [sessionId, reason],
+    );
+    if (outcome === 'not_found') throw new SessionNotFound(sessionId);
+    return outcome === 'terminated';
+  }
+
+  /** Times out overdue reservations (a batch of sessions per call). Returns how many seats were freed. */
+  async sweepReservations(sessionsPerBatch = 200): Promise<number> {
+    const [{ expired }] = await this.dataSource.query<{ expired: number }[]>(
+      `SELECT joinery_sweep_reservations($1) AS expired`,
+      [sessionsPerBatch],
+    );
+    return expired;
+  }
+
+  /**
+   * A session with a single team of `maxPlayers` seats (GameLift
+   * CreateGameSession). With an idempotency token already used on the fleet,
+   * the session it created is returned instead.
+   */
+  async createGameSession(input: NewGameSession): Promise<{ session: GameSessionEntity; created: boolean }> {
+    return this.dataSource.transaction(async (manager) => {
+      const id = randomUUID();
+      const inserted = await manager.query<GameSessionEntity[]>(
+        `INSERT INTO game_session (id, type, status, public, region_id, fleet_id, location, name, creator_id,
+                                   game_properties, game_session_data, idempotency_token, max_players,
+                                   keep_alive_on_empty, created_via)
+         VALUES ($1, $2, $3, true, $4, $5, $4, $6, $7, $8, $9, $10, $11, true, 'gamelift')
+         ON CONFLICT (fleet_id, idempotency_token) WHERE idempotency_token IS NOT NULL DO NOTHING
+         RETURNING id`,
+        [
+          id,
+          input.type,
+          input.status,
+          input.location,
+          input.fleetId,
+          input.name ?? null,
+          input.creatorId ?? null,
+          JSON.stringify(input.gameProperties ?? []),
+          input.gameSessionData ?? null,
+          input.idempotencyToken ?? null,
+          input.maxPlayers,
+        ],
+      );
+      if (inserted.length === 0) {
+        const existing = await manager.findOneOrFail(GameSessionEntity, {
+          where: { fleetId: input.fleetId, idempotencyToken: input.idempotencyToken },
+        });
+        return { session: existing, created: false };
+      }
+      await manager.query(`INSERT INTO session_team (session_id, team_id, max_size) VALUES ($1, 0, $2)`, [
+        id,
+        input.maxPlayers,
+      ]);
+      const session = await manager.findOneOrFail(GameSessionEntity, { where: { id } });
+      return { session, created: true };
+    });
+  }
+
+  private playerColumns(player: JoiningPlayer): unknown[] {
+    const s = player.settings;
+    return [
+      player.clientVersion ?? null,
+      s?.platform ?? null,
+      s?.input ?? null,
+      s?.permittedPlatform ?? null,
+      s?.permittedInput ?? null,
+      s?.profile.family ?? null,
+      s?.profile.input ?? null,
+      s?.profile.requiredFamilies ?? null,
+      s?.profile.allowedInputs ?? null,
+    ];
+  }
+
+  private assignment(row: FunctionRow, sessionId: string, teamId?: number): SeatAssignment {
+    switch (row.outcome) {
+      case 'created':
+      case 'joined':
+      case 'existing':
+        return {
+          outcome: row.outcome,
+          sessionId: row.session_id!,
+          teamId: row.team_id!,
+          seatId: row.seat_id!,
+          role: row.seat_role!,
+        };
+      case 'not_found':
+        throw new SessionNotFound(sessionId);
+      case 'invalid_status':
+        throw new SessionNotFound(sessionId);
+      case 'invalid_team':
+        throw new InvalidTeam(teamId ?? -1);
+      case 'full':
+        throw new SessionFull(sessionId, teamId);
+      default:
+        throw new InvalidRequest('unexpected_outcome', `Unexpected outcome ${row.outcome}`);
+    }
+  }
+}

@@ -1,0 +1,133 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { readFile } from 'node:fs/promises';
+import type { DataSource, EntityManager } from 'typeorm';
+import { flattenValidationErrors } from '../../common/validation.js';
+import { AppConfig } from '../../config/config.js';
+import { type NormalizedTemplate, normalizeTemplate, SessionTemplateDto } from './dto/session-template.dto.js';
+import { SessionTemplateEntity } from './entities/session-template.entity.js';
+import { SessionTemplateNotFound } from './session.errors.js';
+
+export class TemplatesFileError extends Error {}
+
+/** Reads and validates a templates file: `{"templates": {"<type>": SessionTemplate, ...}}`. */
+export async function readTemplatesFile(path: string): Promise<NormalizedTemplate[]> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new TemplatesFileError(`Cannot read session templates from ${path}: ${(error as Error).message}`);
+  }
+  const templates = (parsed as { templates?: unknown })?.templates;
+  if (typeof templates !== 'object' || templates === null || Array.isArray(templates)) {
+    throw new TemplatesFileError(`${path} must hold {"templates": {"<session_type>": {...}}}`);
+  }
+  return Object.entries(templates).map(([key, value]) => {
+    const dto = plainToInstance(SessionTemplateDto, { session_type: key, ...(value as object) });
+    const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true });
+    if (errors.length) {
+      const details = flattenValidationErrors(errors).map((d) => `${d.loc.join('.')}: ${d.msg}`);
+      throw new TemplatesFileError(`Invalid session template "${key}" in ${path}:\n  - ${details.join('\n  - ')}`);
+    }
+    if (dto.session_type !== key) {
+      throw new TemplatesFileError(
+        `Session template "${key}" in ${path} names another session_type (${dto.session_type})`,
+      );
+    }
+    return normalizeTemplate(dto);
+  });
+}
+
+/** The columns that drive create-or-join, taken from a template. */
+export function templateColumns(t: NormalizedTemplate) {
+  return {
+    sessionType: t.session_type,
+    config: t as unknown as Record<string, unknown>,
+    canBeCreatedByPlayersDirectly: t.can_be_created_by_players_directly,
+    attemptAutoJoin: t.attempt_auto_join,
+    defaultPublic: t.default_public,
+    keepAliveOnEmpty: t.keep_alive_on_empty,
+    canChangeOwnTeam: t.can_change_own_team,
+    numTeams: t.num_teams,
+    playersPerTeam: t.players_per_team,
+  };
+}
+
+/**
+ * Session templates live in the database, so every instance sees the same
+ * ones and changes apply to new sessions at once. At start-up the templates
+ * file is applied: its templates are created or updated, except those an
+ * operator edited through the admin API.
+ */
+@Injectable()
+export class TemplatesService implements OnModuleInit {
+  private readonly logger = new Logger(TemplatesService.name);
+
+  constructor(
+    private readonly config: AppConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    const templates = await readTemplatesFile(this.config.sessions.templatesFile);
+    const changed = await this.applyFileTemplates(templates);
+    this.logger.log(
+      `session templates from ${this.config.sessions.templatesFile}: ${templates.map((t) => t.session_type).join(', ')}` +
+        (changed ? ` (${changed} created or updated)` : ''),
+    );
+  }
+
+  async list(): Promise<NormalizedTemplate[]> {
+    const rows = await this.dataSource.getRepository(SessionTemplateEntity).find({ order: { sessionType: 'ASC' } });
+    return rows.map((r) => r.config as unknown as NormalizedTemplate);
+  }
+
+  async get(sessionType: string): Promise<NormalizedTemplate> {
+    const row = await this.dataSource.getRepository(SessionTemplateEntity).findOne({ where: { sessionType } });
+    if (!row) throw new SessionTemplateNotFound(sessionType);
+    return row.config as unknown as NormalizedTemplate;
+  }
+
+  private async applyFileTemplates(templates: NormalizedTemplate[]): Promise<number> {
+    return this.dataSource.transaction(async (manager: EntityManager) => {
+      let changed = 0;
+      for (const template of templates) {
+        const c = templateColumns(template);
+        const rows: unknown[] = await manager.query(
+          `INSERT INTO session_template AS t (session_type, config, can_be_created_by_players_directly, attempt_auto_join,
+                                              default_public, keep_alive_on_empty, can_change_own_team, num_teams,
+                                              players_per_team, source)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'file')
+           ON CONFLICT (session_type) DO UPDATE SET
+             config = EXCLUDED.config,
+             can_be_created_by_players_directly = EXCLUDED.can_be_created_by_players_directly,
+             attempt_auto_join = EXCLUDED.attempt_auto_join,
+             default_public = EXCLUDED.default_public,
+             keep_alive_on_empty = EXCLUDED.keep_alive_on_empty,
+             can_change_own_team = EXCLUDED.can_change_own_team,
+             num_teams = EXCLUDED.num_teams,
+             players_per_team = EXCLUDED.players_per_team,
+             version = t.version + 1,
+             updated_at = now()
+           WHERE t.source = 'file' AND t.config IS DISTINCT FROM EXCLUDED.config
+           RETURNING session_type`,
+          [
+            c.sessionType,
+            JSON.stringify(c.config),
+            c.canBeCreatedByPlayersDirectly,
+            c.attemptAutoJoin,
+            c.defaultPublic,
+            c.keepAliveOnEmpty,
+            c.canChangeOwnTeam,
+            c.numTeams,
+            c.playersPerTeam,
+          ],
+        );
+        changed += rows.length;
+      }
+      return changed;
+    });
+  }
+}
