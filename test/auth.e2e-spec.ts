@@ -1,5 +1,7 @@
-import { createPublicKey } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
+import { hashSecret } from '../src/auth/secrets.js';
+import { createOrJoinBody } from './utils/sessions.js';
 import {
   ADMIN_CLIENT,
   basic,
@@ -146,6 +148,94 @@ describe('Auth (e2e)', () => {
     expect(reused.body.error_code).toBe('refresh_token_not_found');
     const stored = await db.query(`SELECT token_digest FROM refresh_token`);
     expect(stored.map((r) => r.token_digest)).not.toContain(first.refresh_token);
+  });
+
+  describe('a route needing session:create', () => {
+    const createOrJoin = (token?: string, headers: Record<string, string> = {}) =>
+      http(service.baseUrl, 'POST', '/session/v1/session', { token, headers, body: createOrJoinBody('party') });
+
+    it('answers 403 auth_success:false without a token', async () => {
+      const result = await createOrJoin();
+      expect(result.status).toBe(403);
+      expect(result.body).toEqual({ auth_success: false, error_code: 'auth_not_jwt', desc: expect.any(String) });
+    });
+
+    it('answers 403 auth_success:true to a valid token without the permission', async () => {
+      await db.query(`INSERT INTO role (name, permissions) VALUES ('observer', ARRAY['session:read:self'])`);
+      await db.query(
+        `INSERT INTO auth_client (client_id, secret_hash, grants, role) VALUES ('observer-tool', $1, ARRAY['client_credentials'], 'observer')`,
+        [await hashSecret('observer-secret-123')],
+      );
+      const token = await login({ grant_type: 'client_credentials' }, basic('observer-tool', 'observer-secret-123'));
+      expect(token.body.permissions).toEqual(['session:read:self']);
+      const result = await createOrJoin(token.body.access_token);
+      expect(result.status).toBe(403);
+      expect(result.body).toEqual({
+        auth_success: true,
+        error_code: 'insufficient_permissions',
+        desc: expect.stringContaining('session:create'),
+      });
+    });
+
+    it('accepts a token with the permission, in the header or the Authorization cookie', async () => {
+      const player = await loginPlayer(service.baseUrl, 'device-permitted');
+      expect((await createOrJoin(player.access_token)).status).toBe(200);
+      const viaCookie = await createOrJoin(undefined, { cookie: `Authorization=Bearer%20${player.access_token}` });
+      expect(viaCookie.status).toBe(200);
+    });
+
+    it('refuses forged, tampered, expired and malformed tokens', async () => {
+      const player = await loginPlayer(service.baseUrl, 'device-forger');
+      const { header, payload } = jwt.decode(player.access_token, { complete: true }) as unknown as {
+        header: jwt.JwtHeader;
+        payload: jwt.JwtPayload;
+      };
+      const claims = { ...payload };
+      delete claims.iat;
+      delete claims.exp;
+
+      const { privateKey: otherKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      const forged = jwt.sign(claims, otherKey, { algorithm: 'RS256', keyid: header.kid, expiresIn: 600 });
+      expect((await createOrJoin(forged)).body).toMatchObject({
+        auth_success: false,
+        error_code: 'auth_token_sig_invalid',
+      });
+
+      const unknownKid = jwt.sign(claims, otherKey, { algorithm: 'RS256', keyid: 'not-our-key', expiresIn: 600 });
+      expect((await createOrJoin(unknownKid)).body).toMatchObject({
+        auth_success: false,
+        error_code: 'auth_invalid_key_id',
+      });
+
+      const [part0, , part2] = player.access_token.split('.');
+      const widened = Buffer.from(JSON.stringify({ ...payload, perms: ['*'] })).toString('base64url');
+      expect((await createOrJoin(`${part0}.${widened}.${part2}`)).body).toMatchObject({
+        auth_success: false,
+        error_code: 'auth_token_sig_invalid',
+      });
+
+      const [stored] = await db.query(`SELECT private_key_pem FROM signing_key WHERE kid = $1`, [header.kid]);
+      const expired = jwt.sign(
+        { ...claims, exp: Math.floor(Date.now() / 1000) - 60 },
+        createPrivateKey(stored.private_key_pem),
+        {
+          algorithm: 'RS256',
+          keyid: header.kid,
+        },
+      );
+      expect((await createOrJoin(expired)).body).toMatchObject({
+        auth_success: false,
+        error_code: 'auth_token_expired',
+      });
+
+      const unsigned = jwt.sign(claims, '', { algorithm: 'none' });
+      expect((await createOrJoin(unsigned)).status).toBe(403);
+      expect((await createOrJoin(unsigned)).body.auth_success).toBe(false);
+      expect((await createOrJoin('not.a.jwt')).body).toMatchObject({
+        auth_success: false,
+        error_code: 'auth_malformed_access',
+      });
+    });
   });
 
   it('reports readiness from the database', async () => {

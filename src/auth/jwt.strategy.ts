@@ -3,6 +3,7 @@ import { PassportStrategy } from '@nestjs/passport';
 import type { Request } from 'express';
 import jwt from 'jsonwebtoken';
 import { ExtractJwt, Strategy } from 'passport-jwt';
+import { NotAuthenticated } from '../common/errors.js';
 import { AppConfig } from '../config/config.js';
 import { type AccessTokenClaims, type Principal, principalFromClaims } from './principal.js';
 import { SigningKeysService } from './signing-keys.service.js';
@@ -29,7 +30,11 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       jwtFromRequest: ExtractJwt.fromExtractors([ExtractJwt.fromAuthHeaderAsBearerToken(), fromAuthorizationCookie]),
       secretOrKeyProvider: (_request: Request, rawToken: string, done: (error: unknown, key?: string) => void) => {
         const decoded = jwt.decode(rawToken, { complete: true });
-        keys.verificationKey(decoded?.header.kid).then(
+        if (!decoded) {
+          done(new NotAuthenticated('auth_malformed_access', 'Invalid Authorization - malformed access token'));
+          return;
+        }
+        keys.verificationKey(decoded.header.kid).then(
           // jsonwebtoken takes a KeyObject as well as PEM; the typings only name strings and buffers.
           (key) => done(null, key as unknown as string),
           (error: unknown) => done(error),

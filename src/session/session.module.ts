@@ -8,7 +8,9 @@ import { SessionTemplateEntity } from './core/entities/session-template.entity.j
 import { SessionLedger } from './core/session-ledger.js';
 import { SessionReader } from './core/session-reader.js';
 import { TemplatesService } from './core/templates.service.js';
+import { PlayerSessionsController } from './rallyhere/player.controller.js';
 import { SessionController } from './rallyhere/session.controller.js';
+import { TemplateController } from './rallyhere/template.controller.js';
 import { SessionService } from './session.service.js';
 
 /**
@@ -21,7 +23,7 @@ import { SessionService } from './session.service.js';
     CrossplayModule,
     TypeOrmModule.forFeature([SessionTemplateEntity, GameSessionEntity, SessionTeamEntity, SeatEntity]),
   ],
-  controllers: [SessionController],
+  controllers: [SessionController, PlayerSessionsController, TemplateController],
   providers: [TemplatesService, SessionLedger, SessionReader, SessionService],
   exports: [TemplatesService, SessionLedger, SessionReader, CrossplayModule],
 })

@@ -1,15 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import type { Principal } from '../auth/principal.js';
 import { hasPermission } from '../auth/permissions.js';
-import { PermissionDenied } from '../common/errors.js';
+import type { Principal } from '../auth/principal.js';
+import { InvalidRequest, PermissionDenied } from '../common/errors.js';
 import { CrossplayService } from '../crossplay/crossplay.service.js';
 import type { SeatEntity } from './core/entities/seat.entity.js';
-import { type JoiningPlayer, type SeatAssignment, SessionLedger } from './core/session-ledger.js';
+import { type Actor, type JoiningPlayer, type SeatAssignment, SessionLedger } from './core/session-ledger.js';
 import { type SessionSnapshot, SessionReader } from './core/session-reader.js';
-import { SessionNotFound } from './core/session.errors.js';
+import { PlayerNotInSession, SessionNotFound } from './core/session.errors.js';
 import type { CreateOrJoinRequestDto, SelfSessionPlayerUpdateRequestDto } from './rallyhere/dto/create-or-join.dto.js';
+import type { PlayerInviteRequestDto } from './rallyhere/dto/session-player.dto.js';
+import type { SessionUpdateDto } from './rallyhere/dto/session-update.dto.js';
 
-/** The caller as a player: only player tokens may hold seats through the RallyHere API. */
+/** The caller as a player: only player tokens hold seats through the RallyHere API. */
 export function playerOf(principal: Principal): string {
   if (!principal.playerUuid) {
     throw new PermissionDenied(
@@ -20,10 +22,20 @@ export function playerOf(principal: Principal): string {
   return principal.playerUuid;
 }
 
+function actor(principal: Principal, anyPermission: string): Actor {
+  return { playerId: principal.playerUuid, privileged: hasPermission(principal.permissions, anyPermission) };
+}
+
+export interface PlayerSessionsView {
+  /** Per session type: active sessions, pending invitations (session → inviter). */
+  byType: Map<string, { sessionIds: string[]; invites: { sessionId: string; invitingPlayerId: string | null }[] }>;
+  lastUpdated: Date;
+}
+
 /**
  * RallyHere session use cases: they turn requests into ledger calls and
- * check the caller's rights against the session's rows. Seat and capacity
- * rules are the ledger's, not this class's.
+ * say which permission makes the caller privileged; the rules themselves
+ * (capacity, seats, who leads, who may act on whom) are the ledger's.
  */
 @Injectable()
 export class SessionService {
@@ -48,15 +60,116 @@ export class SessionService {
     });
   }
 
-  join(principal: Principal, sessionId: string, request: SelfSessionPlayerUpdateRequestDto): Promise<SeatAssignment> {
-    return this.ledger.join(sessionId, this.joiningPlayer(playerOf(principal), request));
+  async join(principal: Principal, sessionId: string, request: SelfSessionPlayerUpdateRequestDto): Promise<SeatEntity> {
+    const seat = await this.ledger.join(sessionId, this.joiningPlayer(playerOf(principal), request));
+    return this.seatOrFail(seat);
+  }
+
+  leave(principal: Principal, sessionId: string): Promise<void> {
+    const player = playerOf(principal);
+    return this.ledger.removePlayer(sessionId, player, { playerId: player, privileged: false });
+  }
+
+  kick(principal: Principal, sessionId: string, playerUuid: string): Promise<void> {
+    return this.ledger.removePlayer(sessionId, playerUuid, actor(principal, 'session:update-player:any'));
+  }
+
+  async promote(principal: Principal, sessionId: string, playerUuid: string): Promise<SeatEntity> {
+    await this.ledger.promote(sessionId, playerUuid, actor(principal, 'session:promote:any'));
+    return this.seatInSession(sessionId, playerUuid);
+  }
+
+  async invite(
+    principal: Principal,
+    sessionId: string,
+    playerUuid: string,
+    request: PlayerInviteRequestDto,
+  ): Promise<SeatEntity> {
+    const overflow = request.overflow_action ?? 'fail';
+    if (overflow === 'overfill') {
+      throw new InvalidRequest(
+        'overflow_action_not_supported',
+        'overfill is not supported: a team never holds more than its size',
+      );
+    }
+    const teamId = request.team_id;
+    const invite = (team: number | undefined) =>
+      this.ledger.invite(sessionId, playerUuid, actor(principal, 'session:update:any'), team, request.custom_data);
+    const mayOverflow = overflow === 'allow_overflow' || overflow === 'partial_with_overflow';
+    const seat = await invite(teamId).catch((error: unknown) => {
+      if (mayOverflow && teamId !== undefined && (error as { code?: string }).code === 'team_full')
+        return invite(undefined);
+      throw error;
+    });
+    return this.seatOrFail(seat);
+  }
+
+  async update(principal: Principal, sessionId: string, request: SessionUpdateDto): Promise<void> {
+    if (request.teams !== undefined) {
+      throw new InvalidRequest(
+        'teams_update_not_supported',
+        'Team sizes come from the session template and cannot be changed',
+      );
+    }
+    await this.ledger.updateSession(
+      sessionId,
+      {
+        customData: request.custom_data,
+        open: request.joinability?.open ?? request.joinable,
+        friends: request.joinability?.friends,
+        platform: request.joinability?.platform,
+        regionId: request.region_id,
+        password: request.password,
+      },
+      actor(principal, 'session:update:any'),
+    );
+  }
+
+  close(principal: Principal, sessionId: string): Promise<void> {
+    return this.ledger.close(sessionId, actor(principal, 'session:delete:any'));
   }
 
   /** An active session, with whether the caller may see all of it. */
   async view(principal: Principal, sessionId: string): Promise<{ snapshot: SessionSnapshot; full: boolean }> {
     const snapshot = await this.activeSnapshot(sessionId);
-    const member = principal.playerUuid !== undefined && this.seatOf(snapshot, principal.playerUuid) !== undefined;
+    const member =
+      principal.playerUuid !== undefined && snapshot.seats.some((s) => s.playerId === principal.playerUuid);
     return { snapshot, full: member || hasPermission(principal.permissions, 'session:read:any') };
+  }
+
+  async player(
+    principal: Principal,
+    sessionId: string,
+    playerUuid: string,
+  ): Promise<{ seat: SeatEntity; full: boolean }> {
+    const { snapshot, full } = await this.view(principal, sessionId);
+    const seat = snapshot.seats.find((s) => s.playerId === playerUuid);
+    if (!seat) throw new PlayerNotInSession(playerUuid, sessionId);
+    return { seat, full };
+  }
+
+  /** The sessions a player is in or invited to, by type. Others than oneself need `session:read-player:any`. */
+  async playerSessions(principal: Principal, playerUuid: string): Promise<PlayerSessionsView> {
+    if (playerUuid !== principal.playerUuid && !hasPermission(principal.permissions, 'session:read-player:any')) {
+      throw new PermissionDenied("Reading another player's sessions requires session:read-player:any");
+    }
+    const seats = await this.reader.seatsOfPlayer(playerUuid);
+    const byType: PlayerSessionsView['byType'] = new Map();
+    let lastUpdated = new Date(0);
+    for (const seat of seats) {
+      const entry = byType.get(seat.sessionType) ?? { sessionIds: [], invites: [] };
+      if (seat.role === 'invited')
+        entry.invites.push({ sessionId: seat.sessionId, invitingPlayerId: seat.invitingPlayerId });
+      else entry.sessionIds.push(seat.sessionId);
+      byType.set(seat.sessionType, entry);
+      const changed = seat.joinedAt ?? seat.createdAt;
+      if (changed > lastUpdated) lastUpdated = changed;
+    }
+    return { byType, lastUpdated };
+  }
+
+  browse(sessionType: string, regionId: string | undefined, cursor: number, pageSize: number) {
+    return this.reader.openSessions(sessionType, regionId, cursor, pageSize);
   }
 
   async activeSnapshot(sessionId: string): Promise<SessionSnapshot> {
@@ -65,8 +178,17 @@ export class SessionService {
     return snapshot;
   }
 
-  seatOf(snapshot: SessionSnapshot, playerId: string): SeatEntity | undefined {
-    return snapshot.seats.find((s) => s.playerId === playerId);
+  private async seatInSession(sessionId: string, playerId: string): Promise<SeatEntity> {
+    const snapshot = await this.activeSnapshot(sessionId);
+    const seat = snapshot.seats.find((s) => s.playerId === playerId);
+    if (!seat) throw new PlayerNotInSession(playerId, sessionId);
+    return seat;
+  }
+
+  private async seatOrFail(assignment: SeatAssignment): Promise<SeatEntity> {
+    const seat = await this.reader.seat(assignment.seatId);
+    if (!seat) throw new SessionNotFound(assignment.sessionId);
+    return seat;
   }
 
   private joiningPlayer(playerId: string, request: SelfSessionPlayerUpdateRequestDto): JoiningPlayer {

@@ -69,6 +69,20 @@ export async function createDatabaseFromTemplate(adminUrl: string, template: str
   }
 }
 
+/**
+ * Drops a test database once the connections of the closed applications are
+ * gone (a pool's end() resolves before its sockets close; terminating them
+ * then would raise errors in the test process). FORCE after 5 s.
+ */
 export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
+  for (let waited = 0; waited < 5_000; waited += 50) {
+    const [{ n }] = await adminQuery<{ n: number }>(
+      adminUrl,
+      'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1',
+      [name],
+    );
+    if (n === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
   await adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
 }

@@ -10,7 +10,7 @@ export const ADMIN_CLIENT = DEV_BOOTSTRAP.admin;
 
 /** A database of its own for one test file, copied from the run's migrated template. */
 export class TestDatabase {
-  private pool?: pg.Pool;
+  private client?: Promise<pg.Client>;
 
   private constructor(
     readonly name: string,
@@ -30,12 +30,17 @@ export class TestDatabase {
 
   /** Runs SQL directly, to check what the service wrote. */
   async query<T extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
-    this.pool ??= new pg.Pool({ connectionString: this.url, max: 2 });
-    return (await this.pool.query<T>(sql, params)).rows;
+    // One client (it queues queries): unlike a pool's, its end() resolves only once the connection is closed.
+    this.client ??= (async () => {
+      const client = new pg.Client({ connectionString: this.url });
+      await client.connect();
+      return client;
+    })();
+    return (await (await this.client).query<T>(sql, params)).rows;
   }
 
   async drop(): Promise<void> {
-    await this.pool?.end();
+    if (this.client) await (await this.client).end();
     await dropDatabase(this.adminUrl, this.name);
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { InvalidRequest } from '../../common/errors.js';
+import { InvalidRequest, PermissionDenied } from '../../common/errors.js';
 import { isUuid } from '../../common/ids.js';
 import { AppConfig } from '../../config/config.js';
 import type { ResolvedSettings } from '../../crossplay/crossplay.service.js';
@@ -14,12 +14,13 @@ import {
   InvalidSessionStatus,
   InvalidTeam,
   NoSessionAvailable,
+  PlayerNotInSession,
   SeatNotFound,
   SessionCreationNotAllowed,
   SessionFull,
   SessionNotFound,
   SessionNotJoinable,
-  SessionTemplateNotFound,
+  UnknownSessionType,
 } from './session.errors.js';
 
 /** A player asking for a seat through the RallyHere surface. */
@@ -40,6 +41,21 @@ export interface SeatAssignment {
   teamId: number;
   seatId: string;
   role: SeatRole;
+}
+
+/** Who acts on a session: a player (or none, for a client), and whether they hold an `...:any` permission. */
+export interface Actor {
+  playerId?: string;
+  privileged: boolean;
+}
+
+export interface SessionChanges {
+  customData?: Record<string, string>;
+  open?: boolean;
+  friends?: boolean;
+  platform?: boolean;
+  regionId?: string;
+  password?: string;
 }
 
 export interface ReservedSeat {
@@ -106,7 +122,7 @@ export class SessionLedger {
     );
     switch (row.outcome) {
       case 'template_not_found':
-        throw new SessionTemplateNotFound(sessionType);
+        throw new UnknownSessionType(sessionType);
       case 'invalid_team':
         throw new InvalidTeam(player.teamId ?? -1);
       case 'no_session_available':
@@ -144,21 +160,105 @@ export class SessionLedger {
     }
   }
 
-  /** A seat held for an invited player (RallyHere status `invited`); it does not time out. */
+  /**
+   * Invites a player: a seat held with status `invited` (it counts against
+   * capacity and does not time out). The actor must be a member, unless privileged.
+   */
   async invite(
     sessionId: string,
     playerId: string,
-    invitingPlayerId: string,
+    actor: Actor,
     teamId?: number,
     customData?: Record<string, string>,
   ): Promise<SeatAssignment> {
     if (!isUuid(sessionId)) throw new SessionNotFound(sessionId);
-    const [row] = await this.dataSource.query<FunctionRow[]>(
-      `SELECT * FROM joinery_add_player($1, $2, 'RESERVED', 'invited', $3, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-                                        NULL, NULL, NULL, NULL, $4, $5)`,
-      [sessionId, teamId ?? null, playerId, customData ? JSON.stringify(customData) : null, invitingPlayerId],
-    );
+    const [row] = await this.dataSource.query<FunctionRow[]>(`SELECT * FROM joinery_invite($1, $2, $3, $4, $5, $6)`, [
+      sessionId,
+      playerId,
+      actor.playerId ?? null,
+      actor.privileged,
+      teamId ?? null,
+      customData ? JSON.stringify(customData) : null,
+    ]);
+    if (row.outcome === 'forbidden')
+      throw new PermissionDenied('Only members of the session may invite players', 'not_session_member');
     return this.assignment(row, sessionId, teamId);
+  }
+
+  /** Leave (the actor removes themselves), kick, or cancel an invitation (the leader or a privileged actor). */
+  async removePlayer(sessionId: string, playerId: string, actor: Actor): Promise<void> {
+    if (!isUuid(sessionId)) throw new SessionNotFound(sessionId);
+    const [{ outcome }] = await this.dataSource.query<{ outcome: string }[]>(
+      `SELECT joinery_remove_player($1, $2, $3, $4) AS outcome`,
+      [sessionId, playerId, actor.playerId ?? null, actor.privileged],
+    );
+    this.refuse(outcome, sessionId, playerId, 'Only the session leader may remove other players');
+  }
+
+  /** Makes a member the leader (the leader or a privileged actor). */
+  async promote(sessionId: string, playerId: string, actor: Actor): Promise<void> {
+    if (!isUuid(sessionId)) throw new SessionNotFound(sessionId);
+    const [{ outcome }] = await this.dataSource.query<{ outcome: string }[]>(
+      `SELECT joinery_promote($1, $2, $3, $4) AS outcome`,
+      [sessionId, playerId, actor.playerId ?? null, actor.privileged],
+    );
+    if (outcome === 'not_a_member') {
+      throw new InvalidRequest(
+        'player_not_a_member',
+        `Player ${playerId} is invited, not a member, and cannot lead the session`,
+      );
+    }
+    this.refuse(outcome, sessionId, playerId, 'Only the session leader may promote players');
+  }
+
+  /** Closes an active session (the leader or a privileged actor); its seats are completed. */
+  async close(sessionId: string, actor: Actor): Promise<void> {
+    if (!isUuid(sessionId)) throw new SessionNotFound(sessionId);
+    const [{ outcome }] = await this.dataSource.query<{ outcome: string }[]>(
+      `SELECT joinery_close_session($1, $2, $3) AS outcome`,
+      [sessionId, actor.playerId ?? null, actor.privileged],
+    );
+    this.refuse(outcome, sessionId, '', 'Only the session leader may close the session');
+  }
+
+  /**
+   * Changes a session's own fields (custom data, joinability, region,
+   * password). The leader or a privileged actor; checked in the same statement.
+   */
+  async updateSession(sessionId: string, changes: SessionChanges, actor: Actor): Promise<void> {
+    if (!isUuid(sessionId)) throw new SessionNotFound(sessionId);
+    const rows = await this.dataSource.query<{ id: string; allowed: boolean }[]>(
+      `WITH target AS (
+         SELECT id, $8::boolean OR joinery_is_leader(id, $9) AS allowed FROM game_session WHERE id = $1 AND status = 'ACTIVE'
+       ), updated AS (
+         UPDATE game_session g SET
+           custom_data       = coalesce($2::jsonb, g.custom_data),
+           public            = coalesce($3, g.public),
+           joinable_friends  = coalesce($4, g.joinable_friends),
+           joinable_platform = coalesce($5, g.joinable_platform),
+           region_id         = coalesce($6, g.region_id),
+           password_digest   = CASE WHEN $7::text IS NULL THEN g.password_digest ELSE joinery_password_digest(g.id, $7) END,
+           version           = g.version + 1,
+           updated_at        = now()
+         FROM target WHERE g.id = target.id AND target.allowed
+         RETURNING g.id
+       )
+       SELECT target.id, target.allowed FROM target`,
+      [
+        sessionId,
+        changes.customData ? JSON.stringify(changes.customData) : null,
+        changes.open ?? null,
+        changes.friends ?? null,
+        changes.platform ?? null,
+        changes.regionId ?? null,
+        changes.password ?? null,
+        actor.privileged,
+        actor.playerId ?? null,
+      ],
+    );
+    if (rows.length === 0) throw new SessionNotFound(sessionId);
+    if (!rows[0].allowed)
+      throw new PermissionDenied('Only the session leader may update the session', 'not_session_leader');
   }
 
   /**
@@ -283,6 +383,12 @@ export class SessionLedger {
       const session = await manager.findOneOrFail(GameSessionEntity, { where: { id } });
       return { session, created: true };
     });
+  }
+
+  private refuse(outcome: string, sessionId: string, playerId: string, forbidden: string): void {
+    if (outcome === 'not_found') throw new SessionNotFound(sessionId);
+    if (outcome === 'not_in_session') throw new PlayerNotInSession(playerId, sessionId);
+    if (outcome === 'forbidden') throw new PermissionDenied(forbidden, 'not_session_leader');
   }
 
   private playerColumns(player: JoiningPlayer): unknown[] {

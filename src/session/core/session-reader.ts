@@ -47,6 +47,33 @@ export class SessionReader {
     return { session, teams, seats };
   }
 
+  async seat(seatId: string): Promise<SeatEntity | undefined> {
+    if (!isUuid(seatId)) return undefined;
+    return (await this.dataSource.getRepository(SeatEntity).findOne({ where: { id: seatId } })) ?? undefined;
+  }
+
+  /**
+   * Public, active sessions of a type with a free seat, oldest first
+   * (the order create-or-join fills them in), one page after `offset`.
+   */
+  async openSessions(
+    sessionType: string,
+    regionId: string | undefined,
+    offset: number,
+    limit: number,
+  ): Promise<{ sessions: GameSessionEntity[]; more: boolean }> {
+    const rows = await this.dataSource.query<Record<string, unknown>[]>(
+      `SELECT to_jsonb(g) - 'password_digest' AS session FROM game_session g
+        WHERE g.type = $1 AND g.status = 'ACTIVE' AND g.public AND g.creation_policy = 'ACCEPT_ALL'
+          AND g.player_count < g.max_players AND ($2::text IS NULL OR g.region_id = $2)
+        ORDER BY g.created_at, g.id
+        OFFSET $3 LIMIT $4`,
+      [sessionType, regionId ?? null, offset, limit + 1],
+    );
+    const sessions = rows.slice(0, limit).map((r) => fromRow(GameSessionEntity, r.session as Record<string, unknown>));
+    return { sessions, more: rows.length > limit };
+  }
+
   /** A player's seats, newest first; only occupied ones unless `all`. */
   async seatsOfPlayer(
     playerId: string,

@@ -14,6 +14,13 @@ export class SessionTemplateNotFound extends NotFound {
   }
 }
 
+/** Create-or-join names a type that has no template: a bad request rather than a missing resource. */
+export class UnknownSessionType extends InvalidRequest {
+  constructor(sessionType: string) {
+    super('session_template_not_found', `Session template ${sessionType} not found`);
+  }
+}
+
 export class SeatNotFound extends NotFound {
   constructor(seatId: string) {
     super('player_session_not_found', `Player session ${seatId} not found`);

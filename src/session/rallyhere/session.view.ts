@@ -1,6 +1,10 @@
 import { isUuid, stableUuid } from '../../common/ids.js';
+import type { GameSessionEntity } from '../core/entities/game-session.entity.js';
 import type { SeatEntity } from '../core/entities/seat.entity.js';
 import type { SessionSnapshot } from '../core/session-reader.js';
+import type { PlayerSessionsView } from '../session.service.js';
+import type { BrowserSessionInfoDto, PlayerSessionsDto } from './dto/player-sessions.dto.js';
+import type { SessionPlayerUpdateResponseDto } from './dto/session-player.dto.js';
 import type { SessionDto, SessionPlayerDto } from './dto/session.dto.js';
 
 /**
@@ -50,5 +54,48 @@ export function toSessionDto({ session, teams, seats }: SessionSnapshot, full: b
     created: session.createdAt.toISOString(),
     ...(session.regionId ? { region_id: session.regionId } : {}),
     created_by_matchmaking: false,
+  };
+}
+
+export function toPlayerUpdateResponse(seat: SeatEntity): SessionPlayerUpdateResponseDto {
+  return {
+    player_uuid: playerUuidOf(seat.playerId),
+    status: seat.role,
+    team_id: seat.teamId,
+    custom_data: seat.customData ?? {},
+  };
+}
+
+export function toSessionPlayerDto(seat: SeatEntity, full: boolean): SessionPlayerDto {
+  return playerView(seat, full);
+}
+
+export function toPlayerSessionsDto(view: PlayerSessionsView): PlayerSessionsDto {
+  const sessions: PlayerSessionsDto['sessions'] = {};
+  for (const [type, entry] of view.byType) {
+    sessions[type] = {
+      type,
+      session_ids: entry.sessionIds,
+      pending_invites: Object.fromEntries(
+        entry.invites.map((i) => [
+          i.sessionId,
+          {
+            session_id: i.sessionId,
+            ...(i.invitingPlayerId ? { inviting_player_uuid: playerUuidOf(i.invitingPlayerId) } : {}),
+          },
+        ]),
+      ),
+      reserved_sessions: [],
+    };
+  }
+  return { sessions, last_updated_timestamp: view.lastUpdated.toISOString() };
+}
+
+export function toBrowserSessionInfo(session: GameSessionEntity): BrowserSessionInfoDto {
+  return {
+    session_id: session.id,
+    player_count: session.playerCount,
+    max_player_count: session.maxPlayers,
+    custom_data: session.customData ?? {},
   };
 }

@@ -1,0 +1,79 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsDefined, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { SessionTeamDto } from './session.dto.js';
+
+/** RallyHere `PlayerSessionInvite`. */
+export class PlayerSessionInviteDto {
+  session_id: string;
+  inviting_player_uuid?: string;
+}
+
+/** RallyHere `PlayerSession`: a player's sessions of one type. */
+export class PlayerSessionDto {
+  type: string;
+  session_ids: string[];
+
+  @ApiProperty({ type: 'object', additionalProperties: { $ref: '#/components/schemas/PlayerSessionInviteDto' } })
+  pending_invites: Record<string, PlayerSessionInviteDto>;
+
+  reserved_sessions: string[];
+}
+
+/** RallyHere `PlayerSessions`. */
+export class PlayerSessionsDto {
+  @ApiProperty({ type: 'object', additionalProperties: { $ref: '#/components/schemas/PlayerSessionDto' } })
+  sessions: Record<string, PlayerSessionDto>;
+
+  last_updated_timestamp: string;
+}
+
+export class PageQueryDto {
+  /** Where to continue; 0 starts from the beginning. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  cursor?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  page_size?: number;
+}
+
+export class BrowserQueryDto extends PageQueryDto {
+  @IsDefined()
+  @IsString()
+  @Matches(/^[A-Za-z0-9._:-]{1,128}$/, { message: 'session_type must be 1-128 characters of A-Z a-z 0-9 . _ : -' })
+  session_type: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(128)
+  region_id?: string;
+}
+
+/** RallyHere `BrowserSessionInfo`. */
+export class BrowserSessionInfoDto {
+  session_id: string;
+  player_count: number;
+  max_player_count: number;
+  custom_data: Record<string, string>;
+}
+
+/** RallyHere `BrowserResponse`. `cursor` 0 means this was the last page. */
+export class BrowserResponseDto {
+  cursor: number;
+  browser_sessions: BrowserSessionInfoDto[];
+}
+
+/** RallyHere `PagedPlayersResponse`. `cursor` 0 means this was the last page. */
+export class PagedPlayersResponseDto {
+  teams: SessionTeamDto[];
+  cursor: number;
+}
