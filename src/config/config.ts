@@ -256,6 +256,11 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   }
   const nodeEnv = (raw.NODE_ENV ?? 'development') as NodeEnv;
   const production = nodeEnv === 'production';
+  if (production && !raw.DATABASE_URL) {
+    throw new ConfigError(
+      'Invalid configuration:\n  - DATABASE_URL: required when NODE_ENV=production (the embedded PostgreSQL is for development)',
+    );
+  }
   return new AppConfig({
     env: nodeEnv,
     http: {

