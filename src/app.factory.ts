@@ -6,6 +6,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { AppConfig } from './config/config.js';
+import { Drain } from './lifecycle/drain.js';
 
 /** Body types parsed as JSON: plain JSON and AWS JSON 1.1 (GameLift). */
 const JSON_TYPES = ['application/json', 'application/x-amz-json-1.1', 'application/*+json'];
@@ -21,6 +22,8 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  // First: while the instance stops, requests still arriving get a 503 and `Connection: close`.
+  app.use(app.get(Drain).middleware);
   app.use(helmet());
   app.useBodyParser('json', { limit: config.http.bodyLimit, type: JSON_TYPES });
   if (config.http.swagger) setupSwagger(app);

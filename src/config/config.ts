@@ -127,6 +127,53 @@ export class EnvironmentVariables {
   SHUTDOWN_TIMEOUT_MS?: number;
 
   @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  WEB_CONCURRENCY?: number;
+
+  @IsOptional()
+  @IsIn(['all', 'errors', 'none'])
+  LOG_REQUESTS?: string;
+
+  @IsOptional()
+  @IsBooleanString()
+  METRICS_ENABLED?: string;
+
+  @IsOptional()
+  @IsBooleanString()
+  RATE_LIMIT_ENABLED?: string;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  RATE_LIMIT_WINDOW_MS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000_000)
+  RATE_LIMIT_LIMIT?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000_000)
+  RATE_LIMIT_ANONYMOUS_LIMIT?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  TOKEN_CACHE_SIZE?: number;
+
+  @IsOptional()
   @IsString()
   @MinLength(1)
   SESSION_TEMPLATES_FILE?: string;
@@ -176,12 +223,29 @@ export interface BootstrapClient {
 /** Typed, validated configuration. Built once at start-up by {@link loadConfig}. */
 export class AppConfig {
   readonly env: NodeEnv;
-  readonly http: { host: string; port: number; bodyLimit: string; swagger: boolean; shutdownTimeoutMs: number };
-  readonly log: { level: string };
+  readonly http: {
+    host: string;
+    port: number;
+    bodyLimit: string;
+    swagger: boolean;
+    shutdownTimeoutMs: number;
+    /** Worker processes of `npm run start:cluster` (`WEB_CONCURRENCY`); unset: one per core. */
+    workers?: number;
+  };
+  /** `requests`: which requests get an access-log line (errors: status >= 400 only). */
+  readonly log: { level: string; requests: 'all' | 'errors' | 'none' };
+  readonly metrics: { enabled: boolean };
+  /**
+   * Per-instance request budget: `limit` requests per `windowMs` for each
+   * authenticated principal, `anonymousLimit` for each IP on public routes.
+   */
+  readonly rateLimit: { enabled: boolean; windowMs: number; limit: number; anonymousLimit: number };
   readonly database: { url?: string; poolSize: number; embeddedDir: string; embeddedPort: number };
   readonly auth: {
     privateKeyPem?: string;
     issuer: string;
+    /** Verified access tokens remembered (until they expire) to spare an RSA check per request; 0 disables. */
+    tokenCacheSize: number;
     accessTokenTtlSeconds: number;
     refreshTokenTtlSeconds: number;
   };
@@ -269,8 +333,19 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       bodyLimit: raw.BODY_LIMIT ?? '100kb',
       swagger: raw.SWAGGER_ENABLED === undefined ? true : raw.SWAGGER_ENABLED === 'true',
       shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS ?? 10_000,
+      workers: raw.WEB_CONCURRENCY,
     },
-    log: { level: raw.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info') },
+    log: {
+      level: raw.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
+      requests: (raw.LOG_REQUESTS ?? 'all') as 'all' | 'errors' | 'none',
+    },
+    metrics: { enabled: raw.METRICS_ENABLED === undefined ? true : raw.METRICS_ENABLED === 'true' },
+    rateLimit: {
+      enabled: raw.RATE_LIMIT_ENABLED === undefined ? true : raw.RATE_LIMIT_ENABLED === 'true',
+      windowMs: raw.RATE_LIMIT_WINDOW_MS ?? 10_000,
+      limit: raw.RATE_LIMIT_LIMIT ?? 100,
+      anonymousLimit: raw.RATE_LIMIT_ANONYMOUS_LIMIT ?? 300,
+    },
     database: {
       url: raw.DATABASE_URL,
       poolSize: raw.DATABASE_POOL_SIZE ?? 20,
@@ -280,6 +355,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     auth: {
       privateKeyPem: raw.JWT_PRIVATE_KEY?.replace(/\\n/g, '\n'),
       issuer: raw.JWT_ISSUER ?? 'joinery',
+      tokenCacheSize: raw.TOKEN_CACHE_SIZE ?? 10_000,
       accessTokenTtlSeconds: raw.ACCESS_TOKEN_TTL_SECONDS ?? 3600,
       refreshTokenTtlSeconds: raw.REFRESH_TOKEN_TTL_SECONDS ?? 2_592_000,
     },
