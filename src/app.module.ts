@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { AdminModule } from './admin/admin.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { PrincipalGuard } from './auth/principal.guard.js';
 import { ERROR_RENDERERS } from './common/filters/error-renderer.js';
@@ -30,6 +31,7 @@ export class AppModule {
         AuthModule,
         CrossplayModule,
         SessionModule,
+        AdminModule,
         HealthModule,
       ],
       providers: [

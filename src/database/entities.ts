@@ -1,3 +1,4 @@
+import { AuditLogEntity } from '../admin/audit/audit-log.entity.js';
 import { AuthClientEntity } from '../auth/entities/auth-client.entity.js';
 import { PlayerEntity } from '../auth/entities/player.entity.js';
 import { RefreshTokenEntity } from '../auth/entities/refresh-token.entity.js';
@@ -19,4 +20,5 @@ export const ENTITIES = [
   GameSessionEntity,
   SessionTeamEntity,
   SeatEntity,
+  AuditLogEntity,
 ];

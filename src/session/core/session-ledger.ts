@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { InvalidRequest, PermissionDenied } from '../../common/errors.js';
+import { Conflict, InvalidRequest, PermissionDenied } from '../../common/errors.js';
 import { isUuid } from '../../common/ids.js';
 import { AppConfig } from '../../config/config.js';
 import type { ResolvedSettings } from '../../crossplay/crossplay.service.js';
@@ -319,6 +319,18 @@ export class SessionLedger {
     );
     if (outcome === 'not_found') throw new SeatNotFound(seatId);
     return outcome === 'released';
+  }
+
+  /** An operator frees a stuck seat: a reservation ends TIMEDOUT, an active seat COMPLETED. */
+  async releaseSeatByOperator(seatId: string): Promise<void> {
+    if (!isUuid(seatId)) throw new SeatNotFound(seatId);
+    const [{ outcome }] = await this.dataSource.query<{ outcome: string }[]>(
+      `SELECT joinery_release_seat_by_operator($1) AS outcome`,
+      [seatId],
+    );
+    if (outcome === 'not_found') throw new SeatNotFound(seatId);
+    if (outcome === 'not_active')
+      throw new Conflict('seat_not_active', `Player session ${seatId} holds no seat any more`);
   }
 
   /** Ends a session and completes its seats. Returns false when it had already ended. */

@@ -14,6 +14,15 @@ export interface SessionSnapshot {
   seats: SeatEntity[];
 }
 
+export interface SessionFilter {
+  type?: string;
+  regionId?: string;
+  status?: string;
+  hasFreeSeats?: boolean;
+  playerId?: string;
+  fleetId?: string;
+}
+
 /**
  * Reads of sessions and seats. Overdue reservations are shown as they will be
  * once the sweeper runs: TIMEDOUT, not counted.
@@ -72,6 +81,54 @@ export class SessionReader {
     );
     const sessions = rows.slice(0, limit).map((r) => fromRow(GameSessionEntity, r.session as Record<string, unknown>));
     return { sessions, more: rows.length > limit };
+  }
+
+  /**
+   * Sessions for operators, newest first, filtered, one page after the
+   * cursor (created_at, id of the last one seen).
+   */
+  async search(
+    filter: SessionFilter,
+    limit: number,
+    after?: { createdAt: string; id: string },
+  ): Promise<{ session: GameSessionEntity; cursor: { createdAt: string; id: string } }[]> {
+    const rows = await this.dataSource.query<Record<string, unknown>[]>(
+      `SELECT to_jsonb(g) - 'password_digest' AS session, g.created_at::text AS created_at_text FROM game_session g
+        WHERE ($1::text IS NULL OR g.type = $1)
+          AND ($2::text IS NULL OR g.region_id = $2)
+          AND ($3::text IS NULL OR g.status = $3)
+          AND ($4::boolean IS NULL OR (g.player_count < g.max_players) = $4)
+          AND ($5::text IS NULL OR EXISTS (SELECT 1 FROM seat s WHERE s.session_id = g.id AND s.player_id = $5
+                                                                AND s.status IN ('RESERVED', 'ACTIVE')))
+          AND ($6::text IS NULL OR g.fleet_id = $6)
+          AND ($7::timestamptz IS NULL OR (g.created_at, g.id) < ($7::timestamptz, $8::uuid))
+        ORDER BY g.created_at DESC, g.id DESC
+        LIMIT $9`,
+      [
+        filter.type ?? null,
+        filter.regionId ?? null,
+        filter.status ?? null,
+        filter.hasFreeSeats ?? null,
+        filter.playerId ?? null,
+        filter.fleetId ?? null,
+        after?.createdAt ?? null,
+        after?.id ?? null,
+        limit,
+      ],
+    );
+    // The cursor keeps the timestamp's microseconds (a Date would round them away and skip rows).
+    return rows.map((r) => {
+      const session = fromRow(GameSessionEntity, r.session as Record<string, unknown>);
+      return { session, cursor: { createdAt: r.created_at_text as string, id: session.id } };
+    });
+  }
+
+  /** Every seat of a session, history included, oldest first. */
+  async allSeats(sessionId: string): Promise<SeatEntity[]> {
+    if (!isUuid(sessionId)) return [];
+    return this.dataSource
+      .getRepository(SeatEntity)
+      .find({ where: { sessionId }, order: { createdAt: 'ASC', id: 'ASC' } });
   }
 
   /** A player's seats, newest first; only occupied ones unless `all`. */
