@@ -1,4 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
+import { AdminErrors } from './admin-errors.decorator.js';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth } from '../auth/decorators.js';
 import { toAuditEntry } from './admin.views.js';
@@ -6,6 +7,7 @@ import { AuditService } from './audit/audit.service.js';
 import { AuditPageDto, AuditQueryDto } from './dto/admin.dto.js';
 
 @ApiTags('Admin')
+@AdminErrors()
 @Controller('admin/v1/audit')
 export class AdminAuditController {
   constructor(private readonly audit: AuditService) {}

@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { AdminErrors } from './admin-errors.decorator.js';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth } from '../auth/decorators.js';
 import { ClientsService } from '../auth/clients.service.js';
@@ -17,6 +18,7 @@ import {
 
 /** Clients (who may log in through `POST /users/v1/login`) and roles (named permission sets). */
 @ApiTags('Admin')
+@AdminErrors()
 @Controller('admin/v1')
 export class AdminIdentityController {
   constructor(

@@ -1,4 +1,5 @@
 import { Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { AdminErrors } from './admin-errors.decorator.js';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth } from '../auth/decorators.js';
 import { Conflict } from '../common/errors.js';
@@ -36,6 +37,7 @@ function decodeCursor(cursor: string | undefined): { createdAt: string; id: stri
 
 /** Sessions (RallyHere sessions and GameLift game sessions alike) and their seats, for operators. */
 @ApiTags('Admin')
+@AdminErrors()
 @Controller('admin/v1')
 export class AdminSessionsController {
   constructor(

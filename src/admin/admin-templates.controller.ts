@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
+import { AdminErrors } from './admin-errors.decorator.js';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Auth } from '../auth/decorators.js';
@@ -16,6 +17,7 @@ import { etagOf, ifMatchVersion } from './etag.js';
  * Updates and deletes are conditional on the template's version (`ETag`).
  */
 @ApiTags('Admin')
+@AdminErrors({ conditional: true })
 @Controller('admin/v1/templates')
 export class AdminTemplatesController {
   constructor(private readonly templates: TemplatesService) {}
