@@ -21,7 +21,9 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(helmet());
+  // No upgrade-insecure-requests: the service is often reached over plain HTTP (development, behind a proxy),
+  // where that directive would make browsers fetch the explorer's assets over HTTPS and fail.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.useBodyParser('json', { limit: config.http.bodyLimit, type: JSON_TYPES });
   if (config.http.swagger) setupSwagger(app);
   return app;
