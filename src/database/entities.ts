@@ -7,6 +7,7 @@ import { GameSessionEntity } from '../session/core/entities/game-session.entity.
 import { SeatEntity } from '../session/core/entities/seat.entity.js';
 import { SessionTeamEntity } from '../session/core/entities/session-team.entity.js';
 import { SessionTemplateEntity } from '../session/core/entities/session-template.entity.js';
+import { AccessKeyEntity } from '../player-session/access-keys/access-key.entity.js';
 
 /** Every entity, for the application and the TypeORM CLI data source alike. */
 export const ENTITIES = [
@@ -19,4 +20,5 @@ export const ENTITIES = [
   GameSessionEntity,
   SessionTeamEntity,
   SeatEntity,
+  AccessKeyEntity,
 ];
