@@ -12,6 +12,8 @@ import { DatabaseModule } from './database/database.module.js';
 import { CrossplayModule } from './crossplay/crossplay.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LoggingModule } from './logging/logging.module.js';
+import { AwsJsonErrorRenderer } from './player-session/gamelift/aws-error.renderer.js';
+import { PlayerSessionModule } from './player-session/player-session.module.js';
 import { SessionModule } from './session/session.module.js';
 
 /**
@@ -30,6 +32,7 @@ export class AppModule {
         AuthModule,
         CrossplayModule,
         SessionModule,
+        PlayerSessionModule,
         HealthModule,
       ],
       providers: [
@@ -37,7 +40,10 @@ export class AppModule {
         { provide: APP_GUARD, useClass: PrincipalGuard },
         { provide: APP_FILTER, useClass: ProtocolExceptionFilter },
         // The first renderer that matches a request formats its errors; RallyHere's is the default.
-        { provide: ERROR_RENDERERS, useFactory: () => [new RallyHereErrorRenderer()] },
+        {
+          provide: ERROR_RENDERERS,
+          useFactory: () => [new AwsJsonErrorRenderer(), new RallyHereErrorRenderer()],
+        },
       ],
     };
   }
