@@ -14,6 +14,7 @@ import { HealthModule } from './health/health.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { AwsJsonErrorRenderer } from './player-session/gamelift/aws-error.renderer.js';
 import { PlayerSessionModule } from './player-session/player-session.module.js';
+import { RestEnvelopeErrorRenderer } from './player-session/rest/rest-error.renderer.js';
 import { SessionModule } from './session/session.module.js';
 
 /**
@@ -42,7 +43,7 @@ export class AppModule {
         // The first renderer that matches a request formats its errors; RallyHere's is the default.
         {
           provide: ERROR_RENDERERS,
-          useFactory: () => [new AwsJsonErrorRenderer(), new RallyHereErrorRenderer()],
+          useFactory: () => [new AwsJsonErrorRenderer(), new RestEnvelopeErrorRenderer(), new RallyHereErrorRenderer()],
         },
       ],
     };

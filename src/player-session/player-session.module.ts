@@ -12,14 +12,16 @@ import { GameLiftController } from './gamelift/gamelift.controller.js';
 import { GameLiftOperations } from './gamelift/gamelift.operations.js';
 import { PlayerSessionsService } from './gamelift/player-sessions.service.js';
 import { SigV4Strategy } from './gamelift/sigv4.strategy.js';
+import { PlayerSessionsController } from './rest/player-sessions.controller.js';
 
 /**
  * Player sessions: the GameLift-compatible API (AWS JSON 1.1 on `POST /`,
- * SigV4 access keys and their admin API) over the session core's seat ledger.
+ * SigV4 access keys and their admin API) and the REST facade of the seed
+ * page, both over the session core's seat ledger.
  */
 @Module({
   imports: [SessionModule, AuthModule, TypeOrmModule.forFeature([AccessKeyEntity])],
-  controllers: [GameLiftController, AccessKeysController],
+  controllers: [GameLiftController, AccessKeysController, PlayerSessionsController],
   providers: [
     AccessKeysService,
     SigV4Strategy,
