@@ -12,12 +12,14 @@ import { GameLiftController } from './gamelift/gamelift.controller.js';
 import { GameLiftOperations } from './gamelift/gamelift.operations.js';
 import { PlayerSessionsService } from './gamelift/player-sessions.service.js';
 import { SigV4Strategy } from './gamelift/sigv4.strategy.js';
+import { ReservationSweeper } from './reservation-sweeper.js';
 import { PlayerSessionsController } from './rest/player-sessions.controller.js';
 
 /**
  * Player sessions: the GameLift-compatible API (AWS JSON 1.1 on `POST /`,
  * SigV4 access keys and their admin API) and the REST facade of the seed
- * page, both over the session core's seat ledger.
+ * page, both over the session core's seat ledger; and the sweeper that
+ * times out unaccepted reservations.
  */
 @Module({
   imports: [SessionModule, AuthModule, TypeOrmModule.forFeature([AccessKeyEntity])],
@@ -29,6 +31,7 @@ import { PlayerSessionsController } from './rest/player-sessions.controller.js';
     GameSessionsService,
     PlayerSessionsService,
     GameLiftOperations,
+    ReservationSweeper,
   ],
 })
 export class PlayerSessionModule implements OnApplicationBootstrap {
