@@ -13,6 +13,9 @@ import { DatabaseModule } from './database/database.module.js';
 import { CrossplayModule } from './crossplay/crossplay.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LoggingModule } from './logging/logging.module.js';
+import { AwsJsonErrorRenderer } from './player-session/gamelift/aws-error.renderer.js';
+import { PlayerSessionModule } from './player-session/player-session.module.js';
+import { RestEnvelopeErrorRenderer } from './player-session/rest/rest-error.renderer.js';
 import { SessionModule } from './session/session.module.js';
 
 /**
@@ -32,6 +35,7 @@ export class AppModule {
         CrossplayModule,
         SessionModule,
         AdminModule,
+        PlayerSessionModule,
         HealthModule,
       ],
       providers: [
@@ -39,7 +43,10 @@ export class AppModule {
         { provide: APP_GUARD, useClass: PrincipalGuard },
         { provide: APP_FILTER, useClass: ProtocolExceptionFilter },
         // The first renderer that matches a request formats its errors; RallyHere's is the default.
-        { provide: ERROR_RENDERERS, useFactory: () => [new RallyHereErrorRenderer()] },
+        {
+          provide: ERROR_RENDERERS,
+          useFactory: () => [new AwsJsonErrorRenderer(), new RestEnvelopeErrorRenderer(), new RallyHereErrorRenderer()],
+        },
       ],
     };
   }

@@ -8,6 +8,7 @@ import { GameSessionEntity } from '../session/core/entities/game-session.entity.
 import { SeatEntity } from '../session/core/entities/seat.entity.js';
 import { SessionTeamEntity } from '../session/core/entities/session-team.entity.js';
 import { SessionTemplateEntity } from '../session/core/entities/session-template.entity.js';
+import { AccessKeyEntity } from '../player-session/access-keys/access-key.entity.js';
 
 /** Every entity, for the application and the TypeORM CLI data source alike. */
 export const ENTITIES = [
@@ -21,4 +22,5 @@ export const ENTITIES = [
   SessionTeamEntity,
   SeatEntity,
   AuditLogEntity,
+  AccessKeyEntity,
 ];
