@@ -24,7 +24,9 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.set('trust proxy', 'loopback');
   // First: while the instance stops, requests still arriving get a 503 and `Connection: close`.
   app.use(app.get(Drain).middleware);
-  app.use(helmet());
+  // No upgrade-insecure-requests: the service is often reached over plain HTTP (development, behind a proxy),
+  // where that directive would make browsers fetch the explorer's assets over HTTPS and fail.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.useBodyParser('json', { limit: config.http.bodyLimit, type: JSON_TYPES });
   if (config.http.swagger) setupSwagger(app);
   return app;

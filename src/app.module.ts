@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { AdminModule } from './admin/admin.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { PrincipalGuard } from './auth/principal.guard.js';
 import { ERROR_RENDERERS } from './common/filters/error-renderer.js';
@@ -13,6 +14,9 @@ import { CrossplayModule } from './crossplay/crossplay.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LifecycleModule } from './lifecycle/lifecycle.module.js';
 import { LoggingModule } from './logging/logging.module.js';
+import { AwsJsonErrorRenderer } from './player-session/gamelift/aws-error.renderer.js';
+import { PlayerSessionModule } from './player-session/player-session.module.js';
+import { RestEnvelopeErrorRenderer } from './player-session/rest/rest-error.renderer.js';
 import { SessionModule } from './session/session.module.js';
 
 /**
@@ -32,6 +36,8 @@ export class AppModule {
         AuthModule,
         CrossplayModule,
         SessionModule,
+        AdminModule,
+        PlayerSessionModule,
         HealthModule,
       ],
       providers: [
@@ -39,7 +45,10 @@ export class AppModule {
         { provide: APP_GUARD, useClass: PrincipalGuard },
         { provide: APP_FILTER, useClass: ProtocolExceptionFilter },
         // The first renderer that matches a request formats its errors; RallyHere's is the default.
-        { provide: ERROR_RENDERERS, useFactory: () => [new RallyHereErrorRenderer()] },
+        {
+          provide: ERROR_RENDERERS,
+          useFactory: () => [new AwsJsonErrorRenderer(), new RestEnvelopeErrorRenderer(), new RallyHereErrorRenderer()],
+        },
       ],
     };
   }

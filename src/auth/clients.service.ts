@@ -1,10 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
-import { NotAuthenticated } from '../common/errors.js';
+import { Conflict, InvalidRequest, NotAuthenticated, NotFound } from '../common/errors.js';
 import type { BootstrapClient } from '../config/config.js';
 import { AuthClientEntity } from './entities/auth-client.entity.js';
-import { hashSecret, safeEqual, tokenDigest, verifySecret } from './secrets.js';
+import { hashSecret, randomToken, safeEqual, tokenDigest, verifySecret } from './secrets.js';
 
 export type GrantType = 'anon' | 'refresh' | 'client_credentials';
 
@@ -79,6 +79,57 @@ export class ClientsService {
       await this.clients.update({ id: client.id }, { secretHash: await hashSecret(spec.secret) });
       this.logger.log(`updated the secret of bootstrap client ${spec.clientId}`);
     }
+  }
+
+  list(): Promise<AuthClientEntity[]> {
+    return this.clients.find({ order: { clientId: 'ASC' } });
+  }
+
+  async get(clientId: string): Promise<AuthClientEntity> {
+    const client = await this.clients.findOne({ where: { clientId } });
+    if (!client) throw new NotFound('client_not_found', `Client ${clientId} not found`);
+    return client;
+  }
+
+  /** Registers a client with a new random secret, returned once. */
+  async create(spec: Omit<ClientSpec, 'secret'>): Promise<{ client: AuthClientEntity; secret: string }> {
+    if (spec.grants.includes('client_credentials') && !spec.role) {
+      throw new InvalidRequest('client_role_required', 'A client with the client_credentials grant needs a role');
+    }
+    const secret = randomToken(24);
+    const result = await this.clients
+      .createQueryBuilder()
+      .insert()
+      .values({
+        clientId: spec.clientId,
+        secretHash: await hashSecret(secret),
+        grants: spec.grants,
+        role: spec.role,
+        playerRole: spec.playerRole ?? 'player',
+        description: spec.description,
+      })
+      .orIgnore()
+      .returning(['id'])
+      .execute();
+    if (result.raw.length === 0) throw new Conflict('client_exists', `Client ${spec.clientId} already exists`);
+    return { client: await this.get(spec.clientId), secret };
+  }
+
+  /** Disables or enables a client; a disabled client cannot log in (its issued tokens live until they expire). */
+  async setEnabled(clientId: string, enabled: boolean): Promise<AuthClientEntity> {
+    const result = await this.clients.update({ clientId }, { enabled });
+    if (!result.affected) throw new NotFound('client_not_found', `Client ${clientId} not found`);
+    this.forget(clientId);
+    return this.get(clientId);
+  }
+
+  /** Replaces a client's secret; the old one stops working at once on every instance. */
+  async rotate(clientId: string): Promise<{ client: AuthClientEntity; secret: string }> {
+    const secret = randomToken(24);
+    const result = await this.clients.update({ clientId }, { secretHash: await hashSecret(secret) });
+    if (!result.affected) throw new NotFound('client_not_found', `Client ${clientId} not found`);
+    this.forget(clientId);
+    return { client: await this.get(clientId), secret };
   }
 
   /** Forgets remembered secrets (after a rotation or a disable on this instance). */

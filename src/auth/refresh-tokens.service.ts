@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { AppConfig } from '../config/config.js';
+import { returnedRows } from '../database/query-result.js';
 import { RefreshTokenEntity } from './entities/refresh-token.entity.js';
 import { randomToken, tokenDigest } from './secrets.js';
 
@@ -29,14 +30,14 @@ export class RefreshTokensService {
    * two concurrent refreshes with the same token cannot both succeed.
    */
   async consume(token: string): Promise<RefreshTokenEntity | undefined> {
-    const rows: RefreshTokenEntity[] = await this.tokens.query(
-      `UPDATE refresh_token SET revoked_at = now()
+    const rows = returnedRows<RefreshTokenEntity>(
+      await this.tokens.query(
+        `UPDATE refresh_token SET revoked_at = now()
        WHERE token_digest = $1 AND revoked_at IS NULL AND expires_at > now()
        RETURNING id, client_id AS "clientId", player_id AS "playerId", expires_at AS "expiresAt"`,
-      [tokenDigest(token)],
+        [tokenDigest(token)],
+      ),
     );
-    // TypeORM returns [rows, affected] for UPDATE ... RETURNING on postgres.
-    const returned = Array.isArray(rows[0]) ? (rows[0] as unknown as RefreshTokenEntity[]) : rows;
-    return returned[0];
+    return rows[0];
   }
 }

@@ -10,6 +10,7 @@ export type ErrorKind =
   | 'invalid'
   | 'conflict'
   | 'precondition_failed'
+  | 'precondition_required'
   | 'full'
   | 'invalid_status'
   | 'unavailable'
@@ -75,6 +76,15 @@ export class PreconditionFailed extends DomainError {
 
   constructor(code: string, message: string) {
     super(code, message);
+  }
+}
+
+/** A conditional request was expected (`If-Match`) and not sent. */
+export class PreconditionRequired extends DomainError {
+  readonly kind = 'precondition_required';
+
+  constructor(message: string) {
+    super('precondition_required', message);
   }
 }
 

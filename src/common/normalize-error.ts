@@ -65,10 +65,30 @@ export function normalizeError(exception: unknown): NormalizedError {
       return { kind: 'invalid', code: 'bad_request', message: exception.message };
     }
   }
+  const sqlState = databaseErrorCode(exception);
+  if (sqlState === '23505') {
+    return { kind: 'conflict', code: 'already_exists', message: 'A resource with the same identity already exists' };
+  }
+  if (sqlState === '23503') {
+    return {
+      kind: 'conflict',
+      code: 'in_use',
+      message: 'The resource is referenced by others and cannot be changed this way',
+    };
+  }
   if (isDatabaseUnavailable(exception)) {
     return { kind: 'unavailable', code: 'service_unavailable', message: 'The database is unavailable; retry shortly' };
   }
   return { kind: 'internal', code: 'internal_error', message: 'An internal error occurred' };
+}
+
+/** The SQLSTATE of a database error (TypeORM wraps the driver's error). */
+function databaseErrorCode(error: unknown): string | undefined {
+  for (const candidate of [error, (error as { driverError?: unknown })?.driverError]) {
+    const code = (candidate as { code?: unknown } | undefined)?.code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return undefined;
 }
 
 function isBodyParseError(exception: HttpException): boolean {

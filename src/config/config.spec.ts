@@ -20,8 +20,14 @@ describe('loadConfig', () => {
   });
 
   it('has no default secrets and no embedded database in production', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/DATABASE_URL: required when NODE_ENV=production/);
-    const config = loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/joinery' });
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      /DATABASE_URL: required when NODE_ENV=production.*\n.*SECRETS_ENCRYPTION_KEY: required/,
+    );
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://db/joinery',
+      SECRETS_ENCRYPTION_KEY: 'k'.repeat(32),
+    });
     expect(config.bootstrap.admin).toBeUndefined();
     expect(config.bootstrap.gameClient).toBeUndefined();
   });

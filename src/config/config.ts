@@ -16,6 +16,10 @@ import { DEFAULT_FAMILIES, type Platform, type PlatformFamilies, PLATFORMS } fro
 
 const PLATFORM_LIST = new RegExp(`^\\s*(${PLATFORMS.join('|')})?(\\s*,\\s*(${PLATFORMS.join('|')}))*\\s*$`);
 
+/** AWS-style access key ids and secrets (see src/player-session/access-keys). */
+export const ACCESS_KEY_ID = /^AKIA[A-Z0-9]{16}$/;
+export const ACCESS_KEY_SECRET = /^[A-Za-z0-9+/]{40}$/;
+
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && value.trim() !== '' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
 
@@ -211,12 +215,38 @@ export class EnvironmentVariables {
   @Min(50)
   @Max(60_000)
   RESERVATION_SWEEP_INTERVAL_MS?: number;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'must be at least 32 characters (e.g. `openssl rand -base64 32`)' })
+  @MaxLength(1024)
+  SECRETS_ENCRYPTION_KEY?: string;
+
+  @IsOptional()
+  @Matches(ACCESS_KEY_ID, { message: 'must be AKIA followed by 16 characters of A-Z 0-9' })
+  BOOTSTRAP_ACCESS_KEY_ID?: string;
+
+  @IsOptional()
+  @Matches(ACCESS_KEY_SECRET, { message: 'must be 40 characters of A-Z a-z 0-9 + /' })
+  BOOTSTRAP_ACCESS_KEY_SECRET?: string;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(300_000)
+  ACCESS_KEY_CACHE_TTL_MS?: number;
 }
 
 export type NodeEnv = 'development' | 'production' | 'test';
 
 export interface BootstrapClient {
   clientId: string;
+  secret: string;
+}
+
+export interface BootstrapAccessKey {
+  accessKeyId: string;
   secret: string;
 }
 
@@ -249,7 +279,13 @@ export class AppConfig {
     accessTokenTtlSeconds: number;
     refreshTokenTtlSeconds: number;
   };
-  readonly bootstrap: { admin?: BootstrapClient; gameClient?: BootstrapClient };
+  readonly bootstrap: { admin?: BootstrapClient; gameClient?: BootstrapClient; accessKey?: BootstrapAccessKey };
+  readonly secrets: {
+    /** Encrypts secrets the service must read back (SigV4 access keys). */
+    encryptionKey: string;
+    /** How long a decrypted access key is remembered on an instance. */
+    accessKeyCacheTtlMs: number;
+  };
   readonly sessions: { templatesFile: string };
   readonly crossplay: { families: PlatformFamilies };
   readonly gamelift: {
@@ -273,6 +309,9 @@ export class AppConfig {
 export const DEV_BOOTSTRAP = {
   admin: { clientId: 'joinery-admin', secret: 'dev-admin-secret-change-me' },
   gameClient: { clientId: 'joinery-game', secret: 'dev-game-secret-change-me' },
+  /** A SigV4 access key with role `game-server`, for the SDK example in docs/gamelift.md. */
+  accessKey: { accessKeyId: 'AKIAJOINERYDEVKEY001', secret: 'joineryDevSecretAccessKeyChangeMe0000000' },
+  secretsEncryptionKey: 'dev-only-secrets-encryption-key-never-use-in-production',
 } as const;
 
 function platformList(value: string | undefined, fallback: readonly Platform[]): readonly Platform[] {
@@ -302,6 +341,20 @@ function pair(
   return fallback;
 }
 
+function accessKeyPair(
+  accessKeyId: string | undefined,
+  secret: string | undefined,
+  fallback: BootstrapAccessKey | undefined,
+): BootstrapAccessKey | undefined {
+  if (accessKeyId && secret) return { accessKeyId, secret };
+  if (accessKeyId || secret) {
+    throw new ConfigError(
+      'Invalid configuration:\n  - BOOTSTRAP_ACCESS_KEY_ID and BOOTSTRAP_ACCESS_KEY_SECRET must be set together',
+    );
+  }
+  return fallback;
+}
+
 /**
  * Validates the environment and builds the typed configuration.
  * Throws a {@link ConfigError} naming every wrong variable.
@@ -320,11 +373,14 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   }
   const nodeEnv = (raw.NODE_ENV ?? 'development') as NodeEnv;
   const production = nodeEnv === 'production';
+  const missing: string[] = [];
   if (production && !raw.DATABASE_URL) {
-    throw new ConfigError(
-      'Invalid configuration:\n  - DATABASE_URL: required when NODE_ENV=production (the embedded PostgreSQL is for development)',
-    );
+    missing.push('  - DATABASE_URL: required when NODE_ENV=production (the embedded PostgreSQL is for development)');
   }
+  if (production && !raw.SECRETS_ENCRYPTION_KEY) {
+    missing.push('  - SECRETS_ENCRYPTION_KEY: required when NODE_ENV=production (at least 32 random characters)');
+  }
+  if (missing.length) throw new ConfigError(`Invalid configuration:\n${missing.join('\n')}`);
   return new AppConfig({
     env: nodeEnv,
     http: {
@@ -372,6 +428,15 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
         raw.BOOTSTRAP_GAME_CLIENT_SECRET,
         production ? undefined : DEV_BOOTSTRAP.gameClient,
       ),
+      accessKey: accessKeyPair(
+        raw.BOOTSTRAP_ACCESS_KEY_ID,
+        raw.BOOTSTRAP_ACCESS_KEY_SECRET,
+        production ? undefined : DEV_BOOTSTRAP.accessKey,
+      ),
+    },
+    secrets: {
+      encryptionKey: raw.SECRETS_ENCRYPTION_KEY ?? DEV_BOOTSTRAP.secretsEncryptionKey,
+      accessKeyCacheTtlMs: raw.ACCESS_KEY_CACHE_TTL_MS ?? 5000,
     },
     sessions: { templatesFile: raw.SESSION_TEMPLATES_FILE ?? 'config/session-templates.json' },
     crossplay: {

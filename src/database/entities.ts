@@ -1,3 +1,4 @@
+import { AuditLogEntity } from '../admin/audit/audit-log.entity.js';
 import { AuthClientEntity } from '../auth/entities/auth-client.entity.js';
 import { PlayerEntity } from '../auth/entities/player.entity.js';
 import { RefreshTokenEntity } from '../auth/entities/refresh-token.entity.js';
@@ -7,6 +8,7 @@ import { GameSessionEntity } from '../session/core/entities/game-session.entity.
 import { SeatEntity } from '../session/core/entities/seat.entity.js';
 import { SessionTeamEntity } from '../session/core/entities/session-team.entity.js';
 import { SessionTemplateEntity } from '../session/core/entities/session-template.entity.js';
+import { AccessKeyEntity } from '../player-session/access-keys/access-key.entity.js';
 
 /** Every entity, for the application and the TypeORM CLI data source alike. */
 export const ENTITIES = [
@@ -19,4 +21,6 @@ export const ENTITIES = [
   GameSessionEntity,
   SessionTeamEntity,
   SeatEntity,
+  AuditLogEntity,
+  AccessKeyEntity,
 ];

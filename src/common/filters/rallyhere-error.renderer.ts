@@ -14,6 +14,7 @@ const STATUS: Record<NormalizedError['kind'], number> = {
   invalid_status: 400,
   conflict: 409,
   precondition_failed: 412,
+  precondition_required: 428,
   too_large: 413,
   rate_limited: 429,
   unavailable: 503,

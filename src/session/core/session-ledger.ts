@@ -2,11 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { InvalidRequest, PermissionDenied } from '../../common/errors.js';
+import { Conflict, InvalidRequest, PermissionDenied } from '../../common/errors.js';
 import { isUuid } from '../../common/ids.js';
 import { AppConfig } from '../../config/config.js';
 import type { ResolvedSettings } from '../../crossplay/crossplay.service.js';
-import { GameSessionEntity } from './entities/game-session.entity.js';
+import { type CreationPolicy, GameSessionEntity, type ProtectionPolicy } from './entities/game-session.entity.js';
 import type { SeatRole, SeatStatus } from './entities/seat.entity.js';
 import {
   CrossplayMismatch,
@@ -76,6 +76,17 @@ export interface NewGameSession {
   gameSessionData?: string;
   idempotencyToken?: string;
   status: 'ACTIVATING' | 'ACTIVE';
+}
+
+/** Changes to a live game session; unset members stay as they are. */
+export interface GameSessionChanges {
+  /** New capacity: single-team sessions only, never below the occupied seats. */
+  maxPlayers?: number;
+  name?: string;
+  creationPolicy?: CreationPolicy;
+  /** Merged into the session's properties: new keys added, existing keys updated. */
+  gameProperties?: { Key: string; Value: string }[];
+  protectionPolicy?: ProtectionPolicy;
 }
 
 interface FunctionRow {
@@ -321,6 +332,18 @@ export class SessionLedger {
     return outcome === 'released';
   }
 
+  /** An operator frees a stuck seat: a reservation ends TIMEDOUT, an active seat COMPLETED. */
+  async releaseSeatByOperator(seatId: string): Promise<void> {
+    if (!isUuid(seatId)) throw new SeatNotFound(seatId);
+    const [{ outcome }] = await this.dataSource.query<{ outcome: string }[]>(
+      `SELECT joinery_release_seat_by_operator($1) AS outcome`,
+      [seatId],
+    );
+    if (outcome === 'not_found') throw new SeatNotFound(seatId);
+    if (outcome === 'not_active')
+      throw new Conflict('seat_not_active', `Player session ${seatId} holds no seat any more`);
+  }
+
   /** Ends a session and completes its seats. Returns false when it had already ended. */
   async terminate(sessionId: string, reason: string): Promise<boolean> {
     if (!isUuid(sessionId)) throw new SessionNotFound(sessionId);
@@ -389,6 +412,58 @@ export class SessionLedger {
     if (outcome === 'not_found') throw new SessionNotFound(sessionId);
     if (outcome === 'not_in_session') throw new PlayerNotInSession(playerId, sessionId);
     if (outcome === 'forbidden') throw new PermissionDenied(forbidden, 'not_session_leader');
+  }
+
+  /** Changes a live (ACTIVE or ACTIVATING) session: capacity, name, creation policy, properties. */
+  async updateGameSession(sessionId: string, changes: GameSessionChanges): Promise<void> {
+    if (!isUuid(sessionId)) throw new SessionNotFound(sessionId);
+    const [{ outcome }] = await this.dataSource.query<{ outcome: string }[]>(
+      `SELECT joinery_update_game_session($1, $2, $3, $4, $5, $6) AS outcome`,
+      [
+        sessionId,
+        changes.maxPlayers ?? null,
+        changes.name ?? null,
+        changes.creationPolicy ?? null,
+        changes.gameProperties ? JSON.stringify(changes.gameProperties) : null,
+        changes.protectionPolicy ?? null,
+      ],
+    );
+    switch (outcome) {
+      case 'updated':
+        return;
+      case 'not_found':
+        throw new SessionNotFound(sessionId);
+      case 'invalid_status':
+        throw new InvalidSessionStatus(`Session ${sessionId} has ended and cannot be changed`);
+      case 'multi_team':
+        throw new InvalidRequest(
+          'multi_team_capacity',
+          `Session ${sessionId} has several teams; its capacity is set per team and cannot be changed here`,
+        );
+      case 'below_occupied':
+        throw new InvalidRequest(
+          'capacity_below_occupied',
+          `Session ${sessionId} has more occupied seats than ${changes.maxPlayers}`,
+        );
+      case 'too_many_properties':
+        throw new InvalidRequest('too_many_game_properties', `Session ${sessionId} would have more than 16 properties`);
+      default:
+        throw new InvalidRequest('unexpected_outcome', `Unexpected outcome ${outcome}`);
+    }
+  }
+
+  /** The game server is ready: ACTIVATING → ACTIVE. Returns false when it already was ACTIVE. */
+  async activateGameSession(sessionId: string): Promise<boolean> {
+    if (!isUuid(sessionId)) throw new SessionNotFound(sessionId);
+    const [{ outcome }] = await this.dataSource.query<{ outcome: string }[]>(
+      `SELECT joinery_activate_session($1) AS outcome`,
+      [sessionId],
+    );
+    if (outcome === 'not_found') throw new SessionNotFound(sessionId);
+    if (outcome === 'invalid_status') {
+      throw new InvalidSessionStatus(`Session ${sessionId} is not ACTIVATING and cannot be activated`);
+    }
+    return outcome === 'activated';
   }
 
   private playerColumns(player: JoiningPlayer): unknown[] {

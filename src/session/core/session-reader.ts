@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { isUuid } from '../../common/ids.js';
-import { GameSessionEntity } from './entities/game-session.entity.js';
-import { SeatEntity } from './entities/seat.entity.js';
+import { GameSessionEntity, type GameSessionStatus } from './entities/game-session.entity.js';
+import { SeatEntity, type SeatStatus } from './entities/seat.entity.js';
 import { SessionTeamEntity } from './entities/session-team.entity.js';
 
 /** A session with its teams and its occupied seats, read in one statement. */
@@ -12,6 +12,83 @@ export interface SessionSnapshot {
   teams: SessionTeamEntity[];
   /** Occupied seats (RESERVED or ACTIVE), oldest first. */
   seats: SeatEntity[];
+}
+
+export interface SessionFilter {
+  type?: string;
+  regionId?: string;
+  status?: string;
+  hasFreeSeats?: boolean;
+  playerId?: string;
+  fleetId?: string;
+}
+
+/** Builds parameterized SQL: values go to `values`, the text only holds `$n` placeholders. */
+export class SqlParams {
+  readonly values: unknown[] = [];
+
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+/** A piece of SQL over `game_session g` whose values are added to the given parameters. */
+export type SqlFragment = (params: SqlParams) => string;
+
+/** An overdue reservation: shown as TIMEDOUT and not counted, whether or not the sweeper has run. */
+const OVERDUE = `(s.status = 'RESERVED' AND s.reserved_until IS NOT NULL AND s.reserved_until <= now())`;
+
+/** Occupied seats of session `g`, overdue reservations left out. */
+const LIVE_PLAYER_COUNT = `(SELECT count(*)::int FROM seat s WHERE s.session_id = g.id
+  AND s.status IN ('RESERVED', 'ACTIVE') AND NOT ${OVERDUE})`;
+
+/**
+ * Session attributes as SQL expressions over `game_session g`, for searches
+ * built by the protocol adapters. Values never go into these strings.
+ */
+export const SESSION_FIELDS = {
+  id: 'g.id::text',
+  name: 'g.name',
+  createdAtMillis: '(extract(epoch FROM g.created_at) * 1000)',
+  playerCount: LIVE_PLAYER_COUNT,
+  maxPlayers: 'g.max_players',
+  acceptsPlayers: `(g.creation_policy = 'ACCEPT_ALL' AND ${LIVE_PLAYER_COUNT} < g.max_players)`,
+  /** The value of a game property, by key (a placeholder). */
+  property: (keyPlaceholder: string) =>
+    `(SELECT p->>'Value' FROM jsonb_array_elements(g.game_properties) p WHERE p->>'Key' = ${keyPlaceholder} LIMIT 1)`,
+} as const;
+
+export interface SessionListQuery {
+  ids?: string[];
+  fleetId?: string;
+  location?: string;
+  statuses?: GameSessionStatus[];
+  /** Extra condition (searches). */
+  where?: SqlFragment;
+  /** Sort expression (searches); sessions are otherwise listed oldest first. */
+  orderBy?: SqlFragment;
+  /** Id of the last session of the previous page (oldest-first listings only). */
+  after?: string;
+  offset?: number;
+  limit: number;
+}
+
+/** A seat with what a listing shows of its session. */
+export interface SeatListing {
+  seat: SeatEntity;
+  session: Pick<GameSessionEntity, 'id' | 'fleetId' | 'ipAddress' | 'dnsName' | 'port'>;
+}
+
+export interface SeatQuery {
+  ids?: string[];
+  sessionId?: string;
+  playerId?: string;
+  /** Filters on the status as shown (an overdue reservation is TIMEDOUT). */
+  status?: SeatStatus;
+  /** Id of the last seat of the previous page. */
+  after?: string;
+  limit: number;
 }
 
 /**
@@ -72,6 +149,123 @@ export class SessionReader {
     );
     const sessions = rows.slice(0, limit).map((r) => fromRow(GameSessionEntity, r.session as Record<string, unknown>));
     return { sessions, more: rows.length > limit };
+  }
+
+  /**
+   * Sessions for operators, newest first, filtered, one page after the
+   * cursor (created_at, id of the last one seen).
+   */
+  async search(
+    filter: SessionFilter,
+    limit: number,
+    after?: { createdAt: string; id: string },
+  ): Promise<{ session: GameSessionEntity; cursor: { createdAt: string; id: string } }[]> {
+    const rows = await this.dataSource.query<Record<string, unknown>[]>(
+      `SELECT to_jsonb(g) - 'password_digest' AS session, g.created_at::text AS created_at_text FROM game_session g
+        WHERE ($1::text IS NULL OR g.type = $1)
+          AND ($2::text IS NULL OR g.region_id = $2)
+          AND ($3::text IS NULL OR g.status = $3)
+          AND ($4::boolean IS NULL OR (g.player_count < g.max_players) = $4)
+          AND ($5::text IS NULL OR EXISTS (SELECT 1 FROM seat s WHERE s.session_id = g.id AND s.player_id = $5
+                                                                AND s.status IN ('RESERVED', 'ACTIVE')))
+          AND ($6::text IS NULL OR g.fleet_id = $6)
+          AND ($7::timestamptz IS NULL OR (g.created_at, g.id) < ($7::timestamptz, $8::uuid))
+        ORDER BY g.created_at DESC, g.id DESC
+        LIMIT $9`,
+      [
+        filter.type ?? null,
+        filter.regionId ?? null,
+        filter.status ?? null,
+        filter.hasFreeSeats ?? null,
+        filter.playerId ?? null,
+        filter.fleetId ?? null,
+        after?.createdAt ?? null,
+        after?.id ?? null,
+        limit,
+      ],
+    );
+    // The cursor keeps the timestamp's microseconds (a Date would round them away and skip rows).
+    return rows.map((r) => {
+      const session = fromRow(GameSessionEntity, r.session as Record<string, unknown>);
+      return { session, cursor: { createdAt: r.created_at_text as string, id: session.id } };
+    });
+  }
+
+  /** Every seat of a session, history included, oldest first. */
+  async allSeats(sessionId: string): Promise<SeatEntity[]> {
+    if (!isUuid(sessionId)) return [];
+    return this.dataSource
+      .getRepository(SeatEntity)
+      .find({ where: { sessionId }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  /**
+   * Sessions matching a query, with live player counts (overdue reservations
+   * not counted). Oldest first unless the query sorts.
+   */
+  async listSessions(query: SessionListQuery): Promise<GameSessionEntity[]> {
+    const params = new SqlParams();
+    const conditions: string[] = [];
+    if (query.ids) conditions.push(`g.id = ANY(${params.add(query.ids.filter(isUuid))}::uuid[])`);
+    if (query.fleetId) conditions.push(`g.fleet_id = ${params.add(query.fleetId)}`);
+    if (query.location) conditions.push(`g.location = ${params.add(query.location)}`);
+    if (query.statuses) conditions.push(`g.status = ANY(${params.add(query.statuses)}::text[])`);
+    if (query.where) conditions.push(`(${query.where(params)})`);
+    if (query.after) {
+      conditions.push(
+        `(g.created_at, g.id) > (SELECT c.created_at, c.id FROM game_session c WHERE c.id = ${params.add(
+          isUuid(query.after) ? query.after : '00000000-0000-0000-0000-000000000000',
+        )}::uuid)`,
+      );
+    }
+    const order = query.orderBy ? `${query.orderBy(params)}, g.id` : 'g.created_at, g.id';
+    const rows = await this.dataSource.query<{ session: Record<string, unknown> }[]>(
+      `SELECT to_jsonb(g) - 'password_digest' || jsonb_build_object('player_count', ${LIVE_PLAYER_COUNT}) AS session
+         FROM game_session g
+        ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
+        ORDER BY ${order}
+        LIMIT ${params.add(query.limit)} OFFSET ${params.add(query.offset ?? 0)}`,
+      params.values,
+    );
+    return rows.map((r) => fromRow(GameSessionEntity, r.session));
+  }
+
+  /**
+   * Seats matching a query, oldest first, as they are shown: an overdue
+   * reservation is TIMEDOUT, ended at its deadline.
+   */
+  async listSeats(query: SeatQuery): Promise<SeatListing[]> {
+    const params = new SqlParams();
+    const conditions: string[] = [];
+    if (query.ids) conditions.push(`s.id = ANY(${params.add(query.ids.filter(isUuid))}::uuid[])`);
+    if (query.sessionId) conditions.push(`s.session_id = ${params.add(query.sessionId)}::uuid`);
+    if (query.playerId) conditions.push(`s.player_id = ${params.add(query.playerId)}`);
+    if (query.status) {
+      conditions.push(`CASE WHEN ${OVERDUE} THEN 'TIMEDOUT' ELSE s.status END = ${params.add(query.status)}`);
+    }
+    if (query.after) {
+      conditions.push(
+        `(s.created_at, s.id) > (SELECT c.created_at, c.id FROM seat c WHERE c.id = ${params.add(
+          isUuid(query.after) ? query.after : '00000000-0000-0000-0000-000000000000',
+        )}::uuid)`,
+      );
+    }
+    const rows = await this.dataSource.query<{ seat: Record<string, unknown>; session: Record<string, unknown> }[]>(
+      `SELECT to_jsonb(s) || CASE WHEN ${OVERDUE}
+                                  THEN jsonb_build_object('status', 'TIMEDOUT', 'ended_at', s.reserved_until)
+                                  ELSE '{}'::jsonb END AS seat,
+              jsonb_build_object('id', g.id, 'fleet_id', g.fleet_id, 'ip_address', g.ip_address,
+                                 'dns_name', g.dns_name, 'port', g.port) AS session
+         FROM seat s JOIN game_session g ON g.id = s.session_id
+        ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
+        ORDER BY s.created_at, s.id
+        LIMIT ${params.add(query.limit)}`,
+      params.values,
+    );
+    return rows.map((r) => ({
+      seat: fromRow(SeatEntity, r.seat),
+      session: fromRow(GameSessionEntity, r.session) as SeatListing['session'],
+    }));
   }
 
   /** A player's seats, newest first; only occupied ones unless `all`. */

@@ -5,10 +5,29 @@ import { validateSync } from 'class-validator';
 import { readFile } from 'node:fs/promises';
 import type { DataSource, EntityManager } from 'typeorm';
 import { flattenValidationErrors } from '../../common/validation.js';
+import { returnedRows } from '../../database/query-result.js';
 import { AppConfig } from '../../config/config.js';
 import { type NormalizedTemplate, normalizeTemplate, SessionTemplateDto } from './dto/session-template.dto.js';
 import { SessionTemplateEntity } from './entities/session-template.entity.js';
-import { SessionTemplateNotFound } from './session.errors.js';
+import { Conflict, PreconditionFailed } from '../../common/errors.js';
+import { SessionTemplateNotFound, TemplateInUse } from './session.errors.js';
+
+/** A template as the admin API handles it: with its version (the ETag) and where it came from. */
+export interface VersionedTemplate {
+  template: NormalizedTemplate;
+  version: number;
+  source: 'file' | 'admin';
+  updatedAt: Date;
+}
+
+function versioned(row: SessionTemplateEntity): VersionedTemplate {
+  return {
+    template: row.config as unknown as NormalizedTemplate,
+    version: row.version,
+    source: row.source,
+    updatedAt: row.updatedAt,
+  };
+}
 
 export class TemplatesFileError extends Error {}
 
@@ -88,6 +107,110 @@ export class TemplatesService implements OnModuleInit {
     const row = await this.dataSource.getRepository(SessionTemplateEntity).findOne({ where: { sessionType } });
     if (!row) throw new SessionTemplateNotFound(sessionType);
     return row.config as unknown as NormalizedTemplate;
+  }
+
+  async listVersioned(): Promise<VersionedTemplate[]> {
+    const rows = await this.dataSource.getRepository(SessionTemplateEntity).find({ order: { sessionType: 'ASC' } });
+    return rows.map(versioned);
+  }
+
+  async getVersioned(sessionType: string): Promise<VersionedTemplate> {
+    const row = await this.dataSource.getRepository(SessionTemplateEntity).findOne({ where: { sessionType } });
+    if (!row) throw new SessionTemplateNotFound(sessionType);
+    return versioned(row);
+  }
+
+  /** Creates a template (source `admin`); 409 when the type exists. Applies to new sessions at once. */
+  async create(dto: SessionTemplateDto): Promise<VersionedTemplate> {
+    const c = templateColumns(normalizeTemplate(dto));
+    const inserted: unknown[] = await this.dataSource.query(
+      `INSERT INTO session_template (session_type, config, can_be_created_by_players_directly, attempt_auto_join,
+                                     default_public, keep_alive_on_empty, can_change_own_team, num_teams,
+                                     players_per_team, source)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'admin')
+       ON CONFLICT (session_type) DO NOTHING
+       RETURNING session_type`,
+      [
+        c.sessionType,
+        JSON.stringify(c.config),
+        c.canBeCreatedByPlayersDirectly,
+        c.attemptAutoJoin,
+        c.defaultPublic,
+        c.keepAliveOnEmpty,
+        c.canChangeOwnTeam,
+        c.numTeams,
+        c.playersPerTeam,
+      ],
+    );
+    if (inserted.length === 0)
+      throw new Conflict('session_template_exists', `Session template ${dto.session_type} already exists`);
+    return this.getVersioned(dto.session_type);
+  }
+
+  /**
+   * Replaces a template if it is still at `expectedVersion` (optimistic
+   * concurrency: a concurrent edit gets 412 instead of being lost). The file
+   * no longer overrides it (source becomes `admin`).
+   */
+  async replace(sessionType: string, dto: SessionTemplateDto, expectedVersion: number): Promise<VersionedTemplate> {
+    const c = templateColumns(normalizeTemplate({ ...dto, session_type: sessionType }));
+    const updated = returnedRows(
+      await this.dataSource.query(
+        `UPDATE session_template SET
+         config = $3, can_be_created_by_players_directly = $4, attempt_auto_join = $5, default_public = $6,
+         keep_alive_on_empty = $7, can_change_own_team = $8, num_teams = $9, players_per_team = $10,
+         source = 'admin', version = version + 1, updated_at = now()
+       WHERE session_type = $1 AND version = $2
+       RETURNING session_type`,
+        [
+          sessionType,
+          expectedVersion,
+          JSON.stringify(c.config),
+          c.canBeCreatedByPlayersDirectly,
+          c.attemptAutoJoin,
+          c.defaultPublic,
+          c.keepAliveOnEmpty,
+          c.canChangeOwnTeam,
+          c.numTeams,
+          c.playersPerTeam,
+        ],
+      ),
+    );
+    if (updated.length === 0) {
+      const current = await this.getVersioned(sessionType);
+      throw new PreconditionFailed(
+        'session_template_version_mismatch',
+        `Session template ${sessionType} is at version ${current.version}, not ${expectedVersion}: read it again`,
+      );
+    }
+    return this.getVersioned(sessionType);
+  }
+
+  /**
+   * Deletes a template. Refused while live sessions of the type exist, unless
+   * forced: they then run on to their end (a session never reads its template
+   * again); no new one can be created or joined by create-or-join.
+   */
+  async delete(sessionType: string, options: { force: boolean; expectedVersion?: number }): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const [row] = await manager.query<{ version: number }[]>(
+        `SELECT version FROM session_template WHERE session_type = $1 FOR UPDATE`,
+        [sessionType],
+      );
+      if (!row) throw new SessionTemplateNotFound(sessionType);
+      if (options.expectedVersion !== undefined && row.version !== options.expectedVersion) {
+        throw new PreconditionFailed(
+          'session_template_version_mismatch',
+          `Session template ${sessionType} is at version ${row.version}, not ${options.expectedVersion}`,
+        );
+      }
+      const [{ live }] = await manager.query<{ live: number }[]>(
+        `SELECT count(*)::int AS live FROM game_session WHERE type = $1 AND status IN ('ACTIVATING', 'ACTIVE')`,
+        [sessionType],
+      );
+      if (live > 0 && !options.force) throw new TemplateInUse(sessionType, live);
+      await manager.query(`DELETE FROM session_template WHERE session_type = $1`, [sessionType]);
+    });
   }
 
   private async applyFileTemplates(templates: NormalizedTemplate[]): Promise<number> {

@@ -2,6 +2,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 export type GameSessionStatus = 'ACTIVATING' | 'ACTIVE' | 'TERMINATING' | 'TERMINATED' | 'ERROR';
 export type CreationPolicy = 'ACCEPT_ALL' | 'DENY_ALL';
+export type ProtectionPolicy = 'NoProtection' | 'FullProtection';
 
 /**
  * A session: a RallyHere session and a GameLift game session are the same
@@ -62,6 +63,10 @@ export class GameSessionEntity {
 
   @Column({ type: 'text' })
   creationPolicy: CreationPolicy;
+
+  /** GameLift's protection policy: shown only; nothing here scales fleets down. */
+  @Column({ type: 'text' })
+  protectionPolicy: ProtectionPolicy;
 
   @Column({ type: 'integer' })
   maxPlayers: number;

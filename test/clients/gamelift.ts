@@ -1,0 +1,100 @@
+// The SDK warns on every file that Node 20 support ends in 2027; the project still supports Node 20.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+import { GameLiftClient } from '@aws-sdk/client-gamelift';
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { SignatureV4 } from '@smithy/signature-v4';
+import http from 'node:http';
+import { DEV_BOOTSTRAP } from '../../src/config/config.js';
+
+export const DEV_KEY = DEV_BOOTSTRAP.accessKey;
+export const REGION = 'us-east-1';
+export const FLEET_ID = 'fleet-joinery';
+
+export interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+export const devCredentials: Credentials = { accessKeyId: DEV_KEY.accessKeyId, secretAccessKey: DEV_KEY.secret };
+
+/**
+ * The real AWS SDK client pointed at a test server. `maxAttempts: 1`, so a
+ * retry can never hide a 500; enough sockets for concurrency tests.
+ */
+export function gameLiftClient(
+  baseUrl: string,
+  credentials: Credentials = devCredentials,
+  sockets = 50,
+): GameLiftClient {
+  return new GameLiftClient({
+    endpoint: baseUrl,
+    region: REGION,
+    credentials,
+    maxAttempts: 1,
+    requestHandler: new NodeHttpHandler({ httpAgent: new http.Agent({ keepAlive: true, maxSockets: sockets }) }),
+  });
+}
+
+export interface RawAwsResult {
+  status: number;
+  headers: Headers;
+  body: any;
+}
+
+/**
+ * One AWS JSON 1.1 call signed with `@smithy/signature-v4` directly: for the
+ * game-server operations (not in the SDK) and for tampered requests.
+ */
+export async function signedCall(
+  baseUrl: string,
+  target: string,
+  input: unknown,
+  options: {
+    credentials?: Credentials;
+    signingDate?: Date;
+    service?: string;
+    region?: string;
+    tamper?: (request: { headers: Record<string, string>; body: string }) => void;
+    rawBody?: string;
+  } = {},
+): Promise<RawAwsResult> {
+  const url = new URL(baseUrl);
+  const body = options.rawBody ?? JSON.stringify(input);
+  const signer = new SignatureV4({
+    service: options.service ?? 'gamelift',
+    region: options.region ?? REGION,
+    credentials: options.credentials ?? devCredentials,
+    sha256: Sha256,
+  });
+  const signed = await signer.sign(
+    {
+      method: 'POST',
+      protocol: url.protocol,
+      hostname: url.hostname,
+      port: Number(url.port),
+      path: '/',
+      query: {},
+      headers: {
+        host: url.host,
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': `GameLift.${target}`,
+      },
+      body,
+    },
+    { signingDate: options.signingDate },
+  );
+  const request = { headers: { ...(signed.headers as Record<string, string>) }, body };
+  options.tamper?.(request);
+  delete request.headers.host;
+  const response = await fetch(`${baseUrl}/`, { method: 'POST', headers: request.headers, body: request.body });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // keep the text
+  }
+  return { status: response.status, headers: response.headers, body: parsed };
+}
