@@ -28,7 +28,8 @@ async function main(): Promise<void> {
     .map((s) => s.trim())
     .filter(Boolean) as ScenarioName[];
   const unknown = scenarios.filter((s) => !SCENARIOS.includes(s));
-  if (unknown.length) throw new Error(`BENCH_SCENARIOS: unknown ${unknown.join(', ')} (known: ${SCENARIOS.join(', ')})`);
+  if (unknown.length)
+    throw new Error(`BENCH_SCENARIOS: unknown ${unknown.join(', ')} (known: ${SCENARIOS.join(', ')})`);
   const profileDir = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined;
   if (profileDir) await mkdir(profileDir, { recursive: true });
 

@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { AppConfig } from './config/config.js';
 import { Drain } from './lifecycle/drain.js';
+import { MetricsService } from './metrics/metrics.service.js';
 
 /** Body types parsed as JSON: plain JSON and AWS JSON 1.1 (GameLift). */
 const JSON_TYPES = ['application/json', 'application/x-amz-json-1.1', 'application/*+json'];
@@ -24,6 +25,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.set('trust proxy', 'loopback');
   // First: while the instance stops, requests still arriving get a 503 and `Connection: close`.
   app.use(app.get(Drain).middleware);
+  if (config.metrics.enabled) app.use(app.get(MetricsService).middleware);
   // No upgrade-insecure-requests: the service is often reached over plain HTTP (development, behind a proxy),
   // where that directive would make browsers fetch the explorer's assets over HTTPS and fail.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { loadConfig } from './config/config.js';
 import { type EmbeddedPostgresHandle, startEmbeddedPostgres } from './database/embedded-postgres.js';
+import { serveClusterMetrics } from './metrics/metrics.service.js';
 import { failedToStart, runService } from './process.js';
 
 /** A worker that dies sooner than this after starting counts as a failed start. */
@@ -91,6 +92,8 @@ async function primary(): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
 
+  // `/metrics` on any worker answers for the whole cluster.
+  serveClusterMetrics();
   logger.log(`starting ${count} workers`);
   for (let i = 0; i < count; i++) fork();
 }

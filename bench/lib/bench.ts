@@ -281,7 +281,10 @@ async function login(http: HttpTarget, count: number, concurrency: number, log: 
       const response = await http.request<{ access_token: string; active_player_uuid: string }>(
         'POST',
         '/users/v1/login',
-        { body: { grant_type: 'anon', portal_access_token: `bench-${run}-${index}` }, headers: { authorization: basic } },
+        {
+          body: { grant_type: 'anon', portal_access_token: `bench-${run}-${index}` },
+          headers: { authorization: basic },
+        },
       );
       if (response.status !== 200) {
         done(`${response.status}`);

@@ -45,7 +45,8 @@ export async function findPostgres(env: Record<string, string | undefined>): Pro
   if (env.BENCH_DATABASE_URL) {
     return { adminUrl: env.BENCH_DATABASE_URL, source: 'BENCH_DATABASE_URL', stop: async () => undefined };
   }
-  if (await answers(LOCAL_SERVER)) return { adminUrl: LOCAL_SERVER, source: 'local server', stop: async () => undefined };
+  if (await answers(LOCAL_SERVER))
+    return { adminUrl: LOCAL_SERVER, source: 'local server', stop: async () => undefined };
   const dir = await mkdtemp(join(tmpdir(), 'joinery-bench-pg-'));
   // As root, PostgreSQL runs as the `postgres` user, which must reach the folder.
   await chmod(dir, 0o755);

@@ -2,7 +2,20 @@ import type { BenchResult } from './bench.js';
 
 /** The result as a plain-text table, one row per scenario, target and request kind. */
 export function formatTable(result: BenchResult): string {
-  const header = ['scenario', 'target', 'request', 'conc', 'ok', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'invariants', 'svc/base'];
+  const header = [
+    'scenario',
+    'target',
+    'request',
+    'conc',
+    'ok',
+    'req/s',
+    'p50 ms',
+    'p95 ms',
+    'p99 ms',
+    'errors',
+    'invariants',
+    'svc/base',
+  ];
   const rows: string[][] = [];
   for (const run of result.runs) {
     for (const [kind, k] of Object.entries(run.load.kinds)) {
@@ -29,7 +42,11 @@ export function formatTable(result: BenchResult): string {
     }
   }
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const format = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const format = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   const m = result.machine;
   return [
     `Joinery benchmark, ${result.date}`,

@@ -16,6 +16,7 @@ import { PrincipalGuard } from './principal.guard.js';
 import { RefreshTokensService } from './refresh-tokens.service.js';
 import { RolesService } from './roles.service.js';
 import { SigningKeysService } from './signing-keys.service.js';
+import { TokenCache } from './token-cache.js';
 import { TokensService } from './tokens.service.js';
 
 @Module({
@@ -33,9 +34,10 @@ import { TokensService } from './tokens.service.js';
     RefreshTokensService,
     LoginService,
     JwtStrategy,
+    TokenCache,
     PrincipalGuard,
   ],
-  exports: [PrincipalGuard, RolesService, ClientsService, PlayersService, SigningKeysService],
+  exports: [PrincipalGuard, TokenCache, RolesService, ClientsService, PlayersService, SigningKeysService],
 })
 export class AuthModule implements OnApplicationBootstrap {
   constructor(

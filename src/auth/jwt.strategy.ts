@@ -9,7 +9,7 @@ import { type AccessTokenClaims, type Principal, principalFromClaims } from './p
 import { SigningKeysService } from './signing-keys.service.js';
 
 /** RallyHere also accepts the token in a cookie named `Authorization`. */
-function fromAuthorizationCookie(request: Request): string | null {
+export function fromAuthorizationCookie(request: Request): string | null {
   const header = request.headers.cookie;
   if (!header) return null;
   for (const part of header.split(';')) {
@@ -22,12 +22,19 @@ function fromAuthorizationCookie(request: Request): string | null {
   return null;
 }
 
+const fromHeader = ExtractJwt.fromAuthHeaderAsBearerToken();
+
+/** The bearer token of a request: the `Authorization` header, else the `Authorization` cookie. */
+export function bearerToken(request: Request): string | null {
+  return fromHeader(request) ?? fromAuthorizationCookie(request);
+}
+
 /** Verifies Joinery's RS256 access tokens with `passport-jwt`. */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(config: AppConfig, keys: SigningKeysService) {
     super({
-      jwtFromRequest: ExtractJwt.fromExtractors([ExtractJwt.fromAuthHeaderAsBearerToken(), fromAuthorizationCookie]),
+      jwtFromRequest: bearerToken,
       secretOrKeyProvider: (_request: Request, rawToken: string, done: (error: unknown, key?: string) => void) => {
         const decoded = jwt.decode(rawToken, { complete: true });
         if (!decoded) {

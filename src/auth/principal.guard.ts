@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
+import jwt from 'jsonwebtoken';
 import passport from 'passport';
 import { DomainError, NotAuthenticated, PermissionDenied } from '../common/errors.js';
 import {
@@ -10,8 +11,10 @@ import {
   type PermissionResolver,
   REQUIRED_PERMISSIONS,
 } from './decorators.js';
+import { bearerToken } from './jwt.strategy.js';
 import { hasAnyPermission } from './permissions.js';
 import type { Principal } from './principal.js';
+import { TokenCache } from './token-cache.js';
 
 const STRATEGY: Record<AuthScheme, string> = { bearer: 'jwt', sigv4: 'sigv4' };
 
@@ -45,7 +48,10 @@ function bearerFailure(info: unknown): NotAuthenticated {
  */
 @Injectable()
 export class PrincipalGuard implements CanActivate {
-  constructor(private readonly reflector: Reflector) {}
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tokens: TokenCache,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
@@ -67,7 +73,19 @@ export class PrincipalGuard implements CanActivate {
     return true;
   }
 
-  private authenticate(scheme: AuthScheme, request: Request, response: Response): Promise<Principal> {
+  private async authenticate(scheme: AuthScheme, request: Request, response: Response): Promise<Principal> {
+    if (scheme !== 'bearer') return this.viaPassport(scheme, request, response);
+    // A token already verified by this instance is not verified again until it expires.
+    const token = bearerToken(request);
+    const cached = token ? this.tokens.get(token) : undefined;
+    if (cached) return cached;
+    const principal = await this.viaPassport(scheme, request, response);
+    const exp = token ? (jwt.decode(token, { json: true })?.exp ?? 0) : 0;
+    if (token && exp > 0) this.tokens.set(token, principal, exp * 1000);
+    return principal;
+  }
+
+  private viaPassport(scheme: AuthScheme, request: Request, response: Response): Promise<Principal> {
     return new Promise((resolve, reject) => {
       const callback = (error: unknown, user: Principal | false, info: unknown) => {
         if (error) reject(error instanceof DomainError ? error : scheme === 'bearer' ? bearerFailure(error) : error);

@@ -53,7 +53,15 @@ export class TestApp {
   ) {}
 
   static async start(database: TestDatabase, env: Record<string, string> = {}): Promise<TestApp> {
-    const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: database.url, ...env });
+    // Rate limiting is off unless a test turns it on (test/operations/rate-limit.e2e-spec.ts): suites fire
+    // hundreds of requests from one principal and one IP.
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      RATE_LIMIT_ENABLED: 'false',
+      DATABASE_URL: database.url,
+      ...env,
+    });
     const app = await createApp(config);
     await app.listen(0, '127.0.0.1');
     return new TestApp(app, (await app.getUrl()).replace('[::1]', '127.0.0.1'));

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { Sql } from '../../database/sql.js';
 import { isUuid } from '../../common/ids.js';
 import { GameSessionEntity, type GameSessionStatus } from './entities/game-session.entity.js';
 import { SeatEntity, type SeatStatus } from './entities/seat.entity.js';
@@ -97,13 +98,18 @@ export interface SeatQuery {
  */
 @Injectable()
 export class SessionReader {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sql: Sql,
+  ) {}
 
   async snapshot(sessionId: string): Promise<SessionSnapshot | undefined> {
     if (!isUuid(sessionId)) return undefined;
-    const rows = await this.dataSource.query<
-      { session: Record<string, unknown>; teams: Record<string, unknown>[]; seats: Record<string, unknown>[] | null }[]
-    >(
+    const rows = await this.sql.query<{
+      session: Record<string, unknown>;
+      teams: Record<string, unknown>[];
+      seats: Record<string, unknown>[] | null;
+    }>(
       `SELECT to_jsonb(g) - 'password_digest' AS session,
               (SELECT jsonb_agg(to_jsonb(t) ORDER BY t.team_id) FROM session_team t WHERE t.session_id = g.id) AS teams,
               (SELECT jsonb_agg(to_jsonb(s) ORDER BY s.created_at, s.id) FROM seat s
@@ -139,7 +145,7 @@ export class SessionReader {
     offset: number,
     limit: number,
   ): Promise<{ sessions: GameSessionEntity[]; more: boolean }> {
-    const rows = await this.dataSource.query<Record<string, unknown>[]>(
+    const rows = await this.sql.query<Record<string, unknown>>(
       `SELECT to_jsonb(g) - 'password_digest' AS session FROM game_session g
         WHERE g.type = $1 AND g.status = 'ACTIVE' AND g.public AND g.creation_policy = 'ACCEPT_ALL'
           AND g.player_count < g.max_players AND ($2::text IS NULL OR g.region_id = $2)
@@ -160,7 +166,7 @@ export class SessionReader {
     limit: number,
     after?: { createdAt: string; id: string },
   ): Promise<{ session: GameSessionEntity; cursor: { createdAt: string; id: string } }[]> {
-    const rows = await this.dataSource.query<Record<string, unknown>[]>(
+    const rows = await this.sql.query<Record<string, unknown>>(
       `SELECT to_jsonb(g) - 'password_digest' AS session, g.created_at::text AS created_at_text FROM game_session g
         WHERE ($1::text IS NULL OR g.type = $1)
           AND ($2::text IS NULL OR g.region_id = $2)
@@ -219,7 +225,7 @@ export class SessionReader {
       );
     }
     const order = query.orderBy ? `${query.orderBy(params)}, g.id` : 'g.created_at, g.id';
-    const rows = await this.dataSource.query<{ session: Record<string, unknown> }[]>(
+    const rows = await this.sql.query<{ session: Record<string, unknown> }>(
       `SELECT to_jsonb(g) - 'password_digest' || jsonb_build_object('player_count', ${LIVE_PLAYER_COUNT}) AS session
          FROM game_session g
         ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
@@ -250,7 +256,7 @@ export class SessionReader {
         )}::uuid)`,
       );
     }
-    const rows = await this.dataSource.query<{ seat: Record<string, unknown>; session: Record<string, unknown> }[]>(
+    const rows = await this.sql.query<{ seat: Record<string, unknown>; session: Record<string, unknown> }>(
       `SELECT to_jsonb(s) || CASE WHEN ${OVERDUE}
                                   THEN jsonb_build_object('status', 'TIMEDOUT', 'ended_at', s.reserved_until)
                                   ELSE '{}'::jsonb END AS seat,
@@ -273,7 +279,7 @@ export class SessionReader {
     playerId: string,
     options: { all?: boolean } = {},
   ): Promise<(SeatEntity & { sessionType: string })[]> {
-    const rows = await this.dataSource.query<Record<string, unknown>[]>(
+    const rows = await this.sql.query<Record<string, unknown>>(
       `SELECT to_jsonb(s) AS seat, g.type AS session_type FROM seat s JOIN game_session g ON g.id = s.session_id
         WHERE s.player_id = $1 AND ($2 OR (s.status IN ('RESERVED', 'ACTIVE') AND g.status = 'ACTIVE'))
         ORDER BY s.created_at DESC`,
