@@ -44,6 +44,12 @@ async function main(): Promise<void> {
     scenarios,
     keepDatabase: process.env.BENCH_KEEP_DATABASE === 'true',
     keepWork: process.env.BENCH_KEEP_LOG === 'true',
+    // BENCH_SERVICE_<NAME>=value sets the service's <NAME> (e.g. BENCH_SERVICE_LOG_REQUESTS=errors).
+    serviceEnv: Object.fromEntries(
+      Object.entries(process.env)
+        .filter(([name, value]) => name.startsWith('BENCH_SERVICE_') && value !== undefined)
+        .map(([name, value]) => [name.slice('BENCH_SERVICE_'.length), value!]),
+    ),
     cpuProfileDir: profileDir,
     env: process.env,
     log: (line) => console.log(`[bench] ${line}`),

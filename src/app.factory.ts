@@ -22,6 +22,9 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
+  // No automatic ETag (a SHA-1 of every JSON body): nothing here serves conditional GETs; the admin API
+  // sets its own ETags from row versions.
+  app.set('etag', false);
   app.set('trust proxy', 'loopback');
   // First: while the instance stops, requests still arriving get a 503 and `Connection: close`.
   app.use(app.get(Drain).middleware);

@@ -7,8 +7,9 @@ import { ledgerViolations } from './invariants.js';
 import { HttpTarget, type LoadBounds, type LoadResult, Recorder, runLoad } from './load.js';
 import { createDatabase, dropDatabase, findPostgres } from './postgres.js';
 import { type ServiceProcess, startService } from './service.js';
+import { BENCH_ACCESS_KEY, GameLiftTarget } from './sigv4.js';
 
-export const SCENARIOS = ['hot', 'spread', 'mixed'] as const;
+export const SCENARIOS = ['hot', 'spread', 'mixed', 'gamelift'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {
@@ -167,6 +168,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       SESSION_TEMPLATES_FILE: templatesFile,
       BOOTSTRAP_GAME_CLIENT_ID: CLIENT.clientId,
       BOOTSTRAP_GAME_CLIENT_SECRET: CLIENT.secret,
+      BOOTSTRAP_ACCESS_KEY_ID: BENCH_ACCESS_KEY.accessKeyId,
+      BOOTSTRAP_ACCESS_KEY_SECRET: BENCH_ACCESS_KEY.secretAccessKey,
+      SECRETS_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       // The set-up logs every player in from 127.0.0.1: lift the per-IP budget of public routes.
       // The measured requests come from players whose role holds `ratelimit:exempt`.
       RATE_LIMIT_ANONYMOUS_LIMIT: '1000000000',
@@ -185,6 +189,14 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
        ON CONFLICT (name) DO UPDATE SET permissions = EXCLUDED.permissions`,
     );
     await query(`UPDATE auth_client SET player_role = 'bench-player' WHERE client_id = $1`, [CLIENT.clientId]);
+    // And the game server's access key, for the GameLift scenario.
+    await query(
+      `INSERT INTO role (name, permissions, description, builtin)
+       SELECT 'bench-server', permissions || ARRAY['ratelimit:exempt'], 'Benchmark game server (not rate limited)', false
+         FROM role WHERE name = 'game-server'
+       ON CONFLICT (name) DO UPDATE SET permissions = EXCLUDED.permissions`,
+    );
+    await query(`UPDATE access_key SET role = 'bench-server' WHERE id = $1`, [BENCH_ACCESS_KEY.accessKeyId]);
 
     http = new HttpTarget(service.url, options.concurrency);
     const players = await login(http, options.players, Math.min(options.concurrency, 32), log);
@@ -198,6 +210,14 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     };
     let sqlArgs: SqlPlayerColumns | undefined;
     for (const scenario of options.scenarios) {
+      if (scenario === 'gamelift') {
+        const gamelift = new GameLiftTarget(http, service.url);
+        const [serviceRun, baselineRun] = await gameLiftScenarios(gamelift, databaseUrl, options, bounds, query, log);
+        runs.push(serviceRun, baselineRun);
+        log(line(serviceRun));
+        log(line(baselineRun));
+        continue;
+      }
       const serviceRun = await serviceScenario(scenario, http, players, bounds, query);
       runs.push(serviceRun);
       log(line(serviceRun));
@@ -333,6 +353,7 @@ async function serviceScenario(
     hot: `create-or-join, one auto-join type, ${SEATS}-seat sessions`,
     spread: `create-or-join over ${SPREAD_TYPES} types × ${SPREAD_REGIONS} regions, ${SEATS}-seat sessions`,
     mixed: 'create-or-join + GET session + GET player sessions per player',
+    gamelift: '',
   }[scenario];
   return {
     scenario,
@@ -343,6 +364,111 @@ async function serviceScenario(
     primaryKind: 'create-or-join',
     checks: await check(query, [...types], answered),
   };
+}
+
+const GAMELIFT_SEATS = 200;
+
+/**
+ * GameLift CreatePlayerSession (signed AWS JSON 1.1) into 200-seat game
+ * sessions, player i into session i mod N: N game servers filling at once,
+ * with N = max(concurrency, players / 200) (each takes at most 200). The
+ * baseline calls the same ledger function, `joinery_reserve_seats`, on game
+ * sessions of its own created the same way.
+ */
+async function gameLiftScenarios(
+  gamelift: GameLiftTarget,
+  databaseUrl: string,
+  options: BenchOptions,
+  bounds: LoadBounds,
+  query: (sql: string, params?: unknown[]) => Promise<Record<string, unknown>[]>,
+  log: (line: string) => void,
+): Promise<[ScenarioRun, ScenarioRun]> {
+  const count = Math.max(bounds.concurrency, Math.ceil(bounds.maxTasks / GAMELIFT_SEATS));
+  const started = Date.now();
+  const create = async (name: string) => {
+    const created = await gamelift.call<{ GameSession: { GameSessionId: string } }>('CreateGameSession', {
+      FleetId: FLEET,
+      MaximumPlayerSessionCount: GAMELIFT_SEATS,
+      Name: name,
+    });
+    if (created.status !== 200) throw new Error(`CreateGameSession: ${created.status} ${JSON.stringify(created.body)}`);
+    const arn = created.body.GameSession.GameSessionId;
+    const activated = await gamelift.call('ActivateGameSession', { GameSessionId: arn });
+    if (activated.status !== 200) {
+      throw new Error(`ActivateGameSession: ${activated.status} ${JSON.stringify(activated.body)}`);
+    }
+    return arn;
+  };
+  const sessions: string[] = [];
+  const baseSessions: string[] = [];
+  for (let i = 0; i < count; i += 16) {
+    const batch = Array.from({ length: Math.min(16, count - i) }, (_, j) => i + j);
+    sessions.push(...(await Promise.all(batch.map((n) => create(`bench-svc-${n}`)))));
+    baseSessions.push(...(await Promise.all(batch.map((n) => create(`bench-base-${n}`)))));
+  }
+  log(`created and activated ${2 * count} game sessions of ${GAMELIFT_SEATS} seats (${Date.now() - started} ms)`);
+  const uuid = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
+  const limited = { ...bounds, maxTasks: Math.min(bounds.maxTasks, count * GAMELIFT_SEATS) };
+  const run = randomBytes(3).toString('hex');
+
+  const answered = new Map<string, string>();
+  const load = await runLoad(limited, async (index, recorder) => {
+    const playerId = `bench-${run}-${index}`;
+    const response = await gamelift.timed<{ PlayerSession: { GameSessionId: string } }>(
+      recorder,
+      'CreatePlayerSession',
+      'CreatePlayerSession',
+      { GameSessionId: sessions[index % count], PlayerId: playerId },
+    );
+    if (response?.status === 200) answered.set(playerId, uuid(response.body.PlayerSession.GameSessionId));
+  });
+  const serviceRun: ScenarioRun = {
+    scenario: 'gamelift',
+    target: 'service',
+    description: `GameLift CreatePlayerSession (SigV4) into ${count} game sessions of ${GAMELIFT_SEATS} seats`,
+    concurrency: bounds.concurrency,
+    load,
+    primaryKind: 'CreatePlayerSession',
+    checks: await checkSessions(query, sessions.map(uuid), answered),
+  };
+
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: options.workers * options.poolSize });
+  try {
+    const clients = await Promise.all(Array.from({ length: options.workers * options.poolSize }, () => pool.connect()));
+    clients.forEach((c) => c.release());
+    const baseAnswered = new Map<string, string>();
+    const baseLoad = await runLoad(limited, async (index, recorder) => {
+      const playerId = `bench-base-${run}-${index}`;
+      const session = uuid(baseSessions[index % count]);
+      const done = recorder.start('reserve seat (SQL)');
+      try {
+        const { rows } = await pool.query<{ outcome: string }>(`SELECT * FROM joinery_reserve_seats($1, $2, $3, $4)`, [
+          session,
+          [playerId],
+          [null],
+          60,
+        ]);
+        if (rows[0]?.outcome === 'reserved') {
+          done();
+          baseAnswered.set(playerId, session);
+        } else done(`outcome ${rows[0]?.outcome}`);
+      } catch (error) {
+        done(`sql ${(error as { code?: string }).code ?? (error as Error).message}`);
+      }
+    });
+    const baselineRun: ScenarioRun = {
+      scenario: 'gamelift',
+      target: 'baseline',
+      description: `joinery_reserve_seats straight from a pg pool of ${options.workers * options.poolSize}`,
+      concurrency: bounds.concurrency,
+      load: baseLoad,
+      primaryKind: 'reserve seat (SQL)',
+      checks: await checkSessions(query, baseSessions.map(uuid), baseAnswered),
+    };
+    return [serviceRun, baselineRun];
+  } finally {
+    await pool.end();
+  }
 }
 
 type SqlPlayerColumns = unknown[];
@@ -420,24 +546,42 @@ async function baselineScenario(
 }
 
 /** Invariants over the whole database, and every successful answer against the seats of the scenario's types. */
-async function check(
+function check(
   query: (sql: string, params?: unknown[]) => Promise<Record<string, unknown>[]>,
   types: string[],
+  answered: Map<string, string>,
+): Promise<ScenarioRun['checks']> {
+  return checkWhere(query, 'g.type = ANY($1)', types, answered);
+}
+
+/** The same, for the game sessions given by id. */
+function checkSessions(
+  query: (sql: string, params?: unknown[]) => Promise<Record<string, unknown>[]>,
+  sessionIds: string[],
+  answered: Map<string, string>,
+): Promise<ScenarioRun['checks']> {
+  return checkWhere(query, 'g.id = ANY($1::uuid[])', sessionIds, answered);
+}
+
+async function checkWhere(
+  query: (sql: string, params?: unknown[]) => Promise<Record<string, unknown>[]>,
+  where: string,
+  values: string[],
   answered: Map<string, string>,
 ): Promise<ScenarioRun['checks']> {
   const violations = await ledgerViolations(query);
   const seats = await query(
     `SELECT s.player_id, s.session_id::text AS session_id FROM seat s JOIN game_session g ON g.id = s.session_id
-      WHERE g.type = ANY($1) AND s.status IN ('RESERVED', 'ACTIVE')`,
-    [types],
+      WHERE ${where} AND s.status IN ('RESERVED', 'ACTIVE')`,
+    [values],
   );
   const sitting = new Map(seats.map((s) => [String(s.player_id), String(s.session_id)]));
   let answersWithoutSeat = 0;
   for (const [player, session] of answered) if (sitting.get(player) !== session) answersWithoutSeat++;
   const [sessions] = await query(
     `SELECT count(*)::int AS total, count(*) FILTER (WHERE player_count < max_players)::int AS not_full
-       FROM game_session WHERE type = ANY($1) AND status = 'ACTIVE'`,
-    [types],
+       FROM game_session g WHERE ${where} AND status = 'ACTIVE'`,
+    [values],
   );
   return {
     invariantsHold: Object.keys(violations).length === 0,

@@ -65,17 +65,7 @@ export class MetricsService implements OnModuleDestroy {
       help: 'Reservations timed out by the sweeper of this instance',
       registers,
     });
-    const seats = () => this.seats();
-    new Gauge({
-      name: 'joinery_seats',
-      help: 'Occupied seats by status (read from the database, cached 5 s)',
-      labelNames: ['status'],
-      registers,
-      async collect() {
-        const counts = await seats();
-        for (const status of ['RESERVED', 'ACTIVE']) this.set({ status }, counts.get(status) ?? 0);
-      },
-    });
+    // Before the seat gauge, whose query would otherwise be counted as waiting for a connection.
     new Gauge({
       name: 'joinery_db_pool_connections',
       help: "This instance's PostgreSQL pool: total, idle, waiting (requests queued for a connection), max",
@@ -87,6 +77,17 @@ export class MetricsService implements OnModuleDestroy {
         this.set({ state: 'idle' }, use.idle);
         this.set({ state: 'waiting' }, use.waiting);
         this.set({ state: 'max' }, use.max);
+      },
+    });
+    const seats = () => this.seats();
+    new Gauge({
+      name: 'joinery_seats',
+      help: 'Occupied seats by status (read from the database, cached 5 s)',
+      labelNames: ['status'],
+      registers,
+      async collect() {
+        const counts = await seats();
+        for (const status of ['RESERVED', 'ACTIVE']) this.set({ status }, counts.get(status) ?? 0);
       },
     });
     if (cluster.isWorker) AggregatorRegistry.setRegistries([this.registry]);
