@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   const result = await runBench({
     root,
     workers: int('BENCH_WORKERS', availableParallelism(), 1, 64),
-    poolSize: int('BENCH_POOL_SIZE', 16, 1, 200),
+    poolSize: int('BENCH_POOL_SIZE', 8, 1, 200),
     concurrency: int('BENCH_CONCURRENCY', 64, 1, 1024),
     durationMs: int('BENCH_DURATION_S', 10, 1, 120) * 1000,
     warmupMs: int('BENCH_WARMUP_S', 2, 0, 60) * 1000,

@@ -1,9 +1,9 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
-import jwt from 'jsonwebtoken';
 import passport from 'passport';
-import { DomainError, NotAuthenticated, PermissionDenied } from '../common/errors.js';
+import { PermissionDenied } from '../common/errors.js';
+import { BearerAuth } from './bearer-auth.js';
 import {
   AUTH_SCHEME,
   type AuthScheme,
@@ -11,35 +11,8 @@ import {
   type PermissionResolver,
   REQUIRED_PERMISSIONS,
 } from './decorators.js';
-import { bearerToken } from './jwt.strategy.js';
 import { hasAnyPermission } from './permissions.js';
 import type { Principal } from './principal.js';
-import { TokenCache } from './token-cache.js';
-
-const STRATEGY: Record<AuthScheme, string> = { bearer: 'jwt', sigv4: 'sigv4' };
-
-/** Turns passport-jwt's failure reasons into RallyHere's auth error codes. */
-function bearerFailure(info: unknown): NotAuthenticated {
-  if (info instanceof DomainError && info instanceof NotAuthenticated) return info;
-  const error = info as { name?: string; message?: string } | undefined;
-  const message = error?.message ?? '';
-  if (error?.name === 'TokenExpiredError') return new NotAuthenticated('auth_token_expired', 'Token is expired');
-  if (/No auth token/i.test(message)) {
-    return new NotAuthenticated(
-      'auth_not_jwt',
-      'Invalid Authorization - no bearer token in the Authorization header or cookie',
-    );
-  }
-  if (/invalid signature/i.test(message))
-    return new NotAuthenticated('auth_token_sig_invalid', 'Token Signature is invalid');
-  if (/malformed|invalid token|Unexpected token/i.test(message)) {
-    return new NotAuthenticated('auth_malformed_access', 'Invalid Authorization - malformed access token');
-  }
-  if (/jwt (issuer|audience|subject) invalid|invalid algorithm|jwt not active/i.test(message)) {
-    return new NotAuthenticated('auth_token_invalid_claim', `Token contained invalid claim value: ${message}`);
-  }
-  return new NotAuthenticated('auth_token_unknown', 'Failed to parse token');
-}
 
 /**
  * The global guard. Every route is closed unless marked `@Public()`; others
@@ -50,7 +23,7 @@ function bearerFailure(info: unknown): NotAuthenticated {
 export class PrincipalGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly tokens: TokenCache,
+    private readonly bearer: BearerAuth,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -73,26 +46,16 @@ export class PrincipalGuard implements CanActivate {
     return true;
   }
 
-  private async authenticate(scheme: AuthScheme, request: Request, response: Response): Promise<Principal> {
-    if (scheme !== 'bearer') return this.viaPassport(scheme, request, response);
-    // A token already verified by this instance is not verified again until it expires.
-    const token = bearerToken(request);
-    const cached = token ? this.tokens.get(token) : undefined;
-    if (cached) return cached;
-    const principal = await this.viaPassport(scheme, request, response);
-    const exp = token ? (jwt.decode(token, { json: true })?.exp ?? 0) : 0;
-    if (token && exp > 0) this.tokens.set(token, principal, exp * 1000);
-    return principal;
-  }
-
-  private viaPassport(scheme: AuthScheme, request: Request, response: Response): Promise<Principal> {
+  /** Bearer tokens are verified here (see {@link BearerAuth}); AWS signatures by the passport `sigv4` strategy. */
+  private authenticate(scheme: AuthScheme, request: Request, response: Response): Promise<Principal> {
+    if (scheme === 'bearer') return this.bearer.authenticate(request);
     return new Promise((resolve, reject) => {
       const callback = (error: unknown, user: Principal | false, info: unknown) => {
-        if (error) reject(error instanceof DomainError ? error : scheme === 'bearer' ? bearerFailure(error) : error);
-        else if (!user) reject(scheme === 'bearer' ? bearerFailure(info) : info);
+        if (error) reject(error);
+        else if (!user) reject(info);
         else resolve(user);
       };
-      passport.authenticate(STRATEGY[scheme], { session: false }, callback)(request, response, reject);
+      passport.authenticate(scheme, { session: false }, callback)(request, response, reject);
     });
   }
 }

@@ -29,10 +29,15 @@ export class Sql {
     this.pool = (dataSource.driver as unknown as { master: pg.Pool }).master;
   }
 
-  async query<T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
+  /**
+   * Runs one statement. With `prepared`, a name for it: each connection
+   * parses and plans it once and then only binds values (the hot paths).
+   */
+  async query<T = Record<string, unknown>>(text: string, params: unknown[] = [], prepared?: string): Promise<T[]> {
+    const config: pg.QueryConfig = prepared ? { name: prepared, text, values: params } : { text, values: params };
     for (let attempt = 1; ; attempt++) {
       try {
-        return (await this.pool.query(text, params)).rows as T[];
+        return (await this.pool.query(config)).rows as T[];
       } catch (error) {
         const code = (error as { code?: string }).code;
         if (attempt >= ATTEMPTS || !code || !RETRYABLE.has(code)) throw error;

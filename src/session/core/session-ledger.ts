@@ -134,6 +134,7 @@ export class SessionLedger {
         this.config.gamelift.fleetId,
         this.config.gamelift.region,
       ],
+      'joinery_create_or_join',
     );
     this.metrics.joinOutcome('create_or_join', row.outcome);
     switch (row.outcome) {
@@ -163,6 +164,7 @@ export class SessionLedger {
         player.customData ? JSON.stringify(player.customData) : null,
         player.password ?? null,
       ],
+      'joinery_join_session',
     );
     this.metrics.joinOutcome('join', row.outcome);
     switch (row.outcome) {
@@ -292,6 +294,7 @@ export class SessionLedger {
         players.map((p) => p.playerData ?? null),
         this.config.gamelift.reservationTimeoutSeconds,
       ],
+      'joinery_reserve_seats',
     );
     const first = rows[0]?.outcome;
     if (first === 'reserved' || first === 'existing') {

@@ -117,6 +117,7 @@ export class SessionReader {
                   AND NOT (s.status = 'RESERVED' AND s.reserved_until IS NOT NULL AND s.reserved_until <= now())) AS seats
          FROM game_session g WHERE g.id = $1`,
       [sessionId],
+      'joinery_session_snapshot',
     );
     if (rows.length === 0) return undefined;
     const seats = (rows[0].seats ?? []).map((s) => fromRow(SeatEntity, s));
@@ -284,6 +285,7 @@ export class SessionReader {
         WHERE s.player_id = $1 AND ($2 OR (s.status IN ('RESERVED', 'ACTIVE') AND g.status = 'ACTIVE'))
         ORDER BY s.created_at DESC`,
       [playerId, options.all ?? false],
+      'joinery_seats_of_player',
     );
     return rows.map((r) =>
       Object.assign(fromRow(SeatEntity, r.seat as Record<string, unknown>), { sessionType: r.session_type as string }),
