@@ -1,38 +1,29 @@
 import { fileURLToPath } from 'node:url';
 import { runBench, SCENARIOS } from '../../bench/lib/bench.js';
 import { formatTable } from '../../bench/lib/report.js';
-import { TestDatabase } from '../utils/test-app.js';
 
 /**
  * The benchmark's own code, end to end, on a tiny load (so that it cannot
  * rot): the compiled service as a real process, players logged in, every
  * scenario against the service and the baseline, the invariant checks and
  * the report. It asserts that requests succeeded and invariants held, never timings.
+ * Like `npm run bench`, it creates an empty database on the test server, so
+ * its two workers also migrate it side by side (under the migration lock).
  */
 describe('npm run bench, tiny (e2e)', () => {
-  let db: TestDatabase;
-
-  beforeAll(async () => {
-    db = await TestDatabase.create();
-  });
-
-  afterAll(async () => {
-    await db?.drop();
-  });
 
   it('runs every scenario and its baseline, checks the invariants and reports', async () => {
     const lines: string[] = [];
     const result = await runBench({
       root: fileURLToPath(new URL('../..', import.meta.url)),
-      databaseUrl: db.url,
-      workers: 1,
+      workers: 2,
       poolSize: 4,
       concurrency: 4,
       durationMs: 1_000,
       warmupMs: 0,
       players: 48,
       scenarios: SCENARIOS,
-      env: {},
+      env: { BENCH_DATABASE_URL: process.env.JOINERY_TEST_ADMIN_URL },
       log: (line) => lines.push(line),
     });
 
