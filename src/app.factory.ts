@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
+import { precomputedHeaders } from './common/static-headers.js';
 import { AppConfig } from './config/config.js';
 import { Drain } from './lifecycle/drain.js';
 import { MetricsService } from './metrics/metrics.service.js';
@@ -31,7 +32,8 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   if (config.metrics.enabled) app.use(app.get(MetricsService).middleware);
   // No upgrade-insecure-requests: the service is often reached over plain HTTP (development, behind a proxy),
   // where that directive would make browsers fetch the explorer's assets over HTTPS and fail.
-  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
+  // helmet's headers are static here, so they are computed once (see static-headers.ts), not on every request.
+  app.use(precomputedHeaders(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } })));
   app.useBodyParser('json', { limit: config.http.bodyLimit, type: JSON_TYPES });
   if (config.http.swagger) setupSwagger(app);
   return app;

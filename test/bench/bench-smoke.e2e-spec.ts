@@ -11,7 +11,6 @@ import { formatTable } from '../../bench/lib/report.js';
  * its two workers also migrate it side by side (under the migration lock).
  */
 describe('npm run bench, tiny (e2e)', () => {
-
   it('runs every scenario and its baseline, checks the invariants and reports', async () => {
     const lines: string[] = [];
     const result = await runBench({
