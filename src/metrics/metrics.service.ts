@@ -8,6 +8,7 @@ import { Sql } from '../database/sql.js';
 /** How long the seat gauges' query result is reused (a scrape must stay cheap). */
 const SEAT_GAUGE_TTL_MS = 5_000;
 const CLUSTER_REQUEST = 'joinery:metrics-request';
+let workerAggregator: unknown;
 const CLUSTER_REPLY = 'joinery:metrics-reply';
 
 export type JoinOperation = 'create_or_join' | 'join' | 'reserve';
@@ -90,7 +91,11 @@ export class MetricsService implements OnModuleDestroy {
         for (const status of ['RESERVED', 'ACTIVE']) this.set({ status }, counts.get(status) ?? 0);
       },
     });
-    if (cluster.isWorker) AggregatorRegistry.setRegistries([this.registry]);
+    if (cluster.isWorker) {
+      // prom-client answers the primary's requests for this worker's metrics once an AggregatorRegistry exists.
+      workerAggregator ??= new AggregatorRegistry();
+      AggregatorRegistry.setRegistries([this.registry]);
+    }
   }
 
   onModuleDestroy(): void {
