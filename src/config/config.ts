@@ -64,6 +64,13 @@ export class EnvironmentVariables {
   DATABASE_POOL_SIZE?: number;
 
   @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(500)
+  DATABASE_READ_POOL_SIZE?: number;
+
+  @IsOptional()
   @IsString()
   @MinLength(1)
   EMBEDDED_PG_DIR?: string;
@@ -270,7 +277,14 @@ export class AppConfig {
    * authenticated principal, `anonymousLimit` for each IP on public routes.
    */
   readonly rateLimit: { enabled: boolean; windowMs: number; limit: number; anonymousLimit: number };
-  readonly database: { url?: string; poolSize: number; embeddedDir: string; embeddedPort: number };
+  /** `readPoolSize`: connections of the separate pool that session reads use (0: reads share the main pool). */
+  readonly database: {
+    url?: string;
+    poolSize: number;
+    readPoolSize: number;
+    embeddedDir: string;
+    embeddedPort: number;
+  };
   readonly auth: {
     privateKeyPem?: string;
     issuer: string;
@@ -405,6 +419,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     database: {
       url: raw.DATABASE_URL,
       poolSize: raw.DATABASE_POOL_SIZE ?? 20,
+      readPoolSize: raw.DATABASE_READ_POOL_SIZE ?? 4,
       embeddedDir: raw.EMBEDDED_PG_DIR ?? '.data/postgres',
       embeddedPort: raw.EMBEDDED_PG_PORT ?? 0,
     },

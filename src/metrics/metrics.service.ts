@@ -24,8 +24,8 @@ export type JoinOperation = 'create_or_join' | 'join' | 'reserve';
  *    GameLift reservations made, and freed by the sweeper;
  *  - `joinery_seats{status}`: occupied seats now (RESERVED, ACTIVE), read from
  *    the database at most every 5 s;
- *  - `joinery_db_pool_connections{state}`: this instance's pg pool (total,
- *    idle, waiting, max);
+ *  - `joinery_db_pool_connections{pool,state}`: this instance's pg pools
+ *    (`main`, `read`; total, idle, waiting, max);
  *  - Node's process metrics (`process_*`, `nodejs_*`).
  * Under `npm run start:cluster`, `/metrics` answers for the whole cluster:
  * the worker asks the primary, which sums every worker's metrics.
@@ -69,15 +69,18 @@ export class MetricsService implements OnModuleDestroy {
     // Before the seat gauge, whose query would otherwise be counted as waiting for a connection.
     new Gauge({
       name: 'joinery_db_pool_connections',
-      help: "This instance's PostgreSQL pool: total, idle, waiting (requests queued for a connection), max",
-      labelNames: ['state'],
+      help: "This instance's PostgreSQL pools (main: the ledger; read: session reads): total, idle, waiting (requests queued for a connection), max",
+      labelNames: ['pool', 'state'],
       registers,
       collect() {
-        const use = sql.poolUse();
-        this.set({ state: 'total' }, use.total);
-        this.set({ state: 'idle' }, use.idle);
-        this.set({ state: 'waiting' }, use.waiting);
-        this.set({ state: 'max' }, use.max);
+        const pools = sql.poolUse();
+        for (const [pool, use] of Object.entries(pools)) {
+          if (!use) continue;
+          this.set({ pool, state: 'total' }, use.total);
+          this.set({ pool, state: 'idle' }, use.idle);
+          this.set({ pool, state: 'waiting' }, use.waiting);
+          this.set({ pool, state: 'max' }, use.max);
+        }
       },
     });
     const seats = () => this.seats();
@@ -141,7 +144,7 @@ export class MetricsService implements OnModuleDestroy {
     const now = Date.now();
     if (!this.seatCounts || now - this.seatCounts.at > SEAT_GAUGE_TTL_MS) {
       const counts = this.sql
-        .query<{ status: string; n: number }>(
+        .read<{ status: string; n: number }>(
           `SELECT status, count(*)::int AS n FROM seat WHERE status IN ('RESERVED', 'ACTIVE') GROUP BY status`,
         )
         .then((rows) => new Map(rows.map((r) => [r.status, r.n])));

@@ -62,7 +62,7 @@ describe('npm run start:cluster (e2e)', () => {
       expect(metrics.body).toMatch(
         /^http_request_duration_seconds_count\{method="GET",route="\/health",status_code="200"\} 10$/m,
       );
-      expect(metrics.body).toMatch(/^joinery_db_pool_connections\{state="max"\} 40$/m);
+      expect(metrics.body).toMatch(/^joinery_db_pool_connections\{pool="main",state="max"\} 40$/m);
 
       child.kill('SIGTERM');
       await expect(exited).resolves.toBe(0);

@@ -76,9 +76,11 @@ describe('Metrics (e2e)', () => {
     expect(value(text, 'joinery_seats{status="ACTIVE"}')).toBe(2);
     expect(value(text, 'joinery_seats{status="RESERVED"}')).toBe(0);
     // Database pool use.
-    expect(value(text, 'joinery_db_pool_connections{state="max"}')).toBe(20);
-    expect(value(text, 'joinery_db_pool_connections{state="total"}')).toBeGreaterThanOrEqual(1);
-    expect(value(text, 'joinery_db_pool_connections{state="waiting"}')).toBe(0);
+    expect(value(text, 'joinery_db_pool_connections{pool="main",state="max"}')).toBe(20);
+    expect(value(text, 'joinery_db_pool_connections{pool="main",state="total"}')).toBeGreaterThanOrEqual(1);
+    expect(value(text, 'joinery_db_pool_connections{pool="main",state="waiting"}')).toBe(0);
+    expect(value(text, 'joinery_db_pool_connections{pool="read",state="max"}')).toBe(4);
+    expect(value(text, 'joinery_db_pool_connections{pool="read",state="total"}')).toBeGreaterThanOrEqual(1);
     expect(text).toContain('process_cpu_seconds_total');
   });
 

@@ -105,7 +105,7 @@ export class SessionReader {
 
   async snapshot(sessionId: string): Promise<SessionSnapshot | undefined> {
     if (!isUuid(sessionId)) return undefined;
-    const rows = await this.sql.query<{
+    const rows = await this.sql.read<{
       session: Record<string, unknown>;
       teams: Record<string, unknown>[];
       seats: Record<string, unknown>[] | null;
@@ -117,7 +117,6 @@ export class SessionReader {
                   AND NOT (s.status = 'RESERVED' AND s.reserved_until IS NOT NULL AND s.reserved_until <= now())) AS seats
          FROM game_session g WHERE g.id = $1`,
       [sessionId],
-      'joinery_session_snapshot',
     );
     if (rows.length === 0) return undefined;
     const seats = (rows[0].seats ?? []).map((s) => fromRow(SeatEntity, s));
@@ -146,7 +145,7 @@ export class SessionReader {
     offset: number,
     limit: number,
   ): Promise<{ sessions: GameSessionEntity[]; more: boolean }> {
-    const rows = await this.sql.query<Record<string, unknown>>(
+    const rows = await this.sql.read<Record<string, unknown>>(
       `SELECT to_jsonb(g) - 'password_digest' AS session FROM game_session g
         WHERE g.type = $1 AND g.status = 'ACTIVE' AND g.public AND g.creation_policy = 'ACCEPT_ALL'
           AND g.player_count < g.max_players AND ($2::text IS NULL OR g.region_id = $2)
@@ -167,7 +166,7 @@ export class SessionReader {
     limit: number,
     after?: { createdAt: string; id: string },
   ): Promise<{ session: GameSessionEntity; cursor: { createdAt: string; id: string } }[]> {
-    const rows = await this.sql.query<Record<string, unknown>>(
+    const rows = await this.sql.read<Record<string, unknown>>(
       `SELECT to_jsonb(g) - 'password_digest' AS session, g.created_at::text AS created_at_text FROM game_session g
         WHERE ($1::text IS NULL OR g.type = $1)
           AND ($2::text IS NULL OR g.region_id = $2)
@@ -226,7 +225,7 @@ export class SessionReader {
       );
     }
     const order = query.orderBy ? `${query.orderBy(params)}, g.id` : 'g.created_at, g.id';
-    const rows = await this.sql.query<{ session: Record<string, unknown> }>(
+    const rows = await this.sql.read<{ session: Record<string, unknown> }>(
       `SELECT to_jsonb(g) - 'password_digest' || jsonb_build_object('player_count', ${LIVE_PLAYER_COUNT}) AS session
          FROM game_session g
         ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
@@ -257,7 +256,7 @@ export class SessionReader {
         )}::uuid)`,
       );
     }
-    const rows = await this.sql.query<{ seat: Record<string, unknown>; session: Record<string, unknown> }>(
+    const rows = await this.sql.read<{ seat: Record<string, unknown>; session: Record<string, unknown> }>(
       `SELECT to_jsonb(s) || CASE WHEN ${OVERDUE}
                                   THEN jsonb_build_object('status', 'TIMEDOUT', 'ended_at', s.reserved_until)
                                   ELSE '{}'::jsonb END AS seat,
@@ -280,12 +279,11 @@ export class SessionReader {
     playerId: string,
     options: { all?: boolean } = {},
   ): Promise<(SeatEntity & { sessionType: string })[]> {
-    const rows = await this.sql.query<Record<string, unknown>>(
+    const rows = await this.sql.read<Record<string, unknown>>(
       `SELECT to_jsonb(s) AS seat, g.type AS session_type FROM seat s JOIN game_session g ON g.id = s.session_id
         WHERE s.player_id = $1 AND ($2 OR (s.status IN ('RESERVED', 'ACTIVE') AND g.status = 'ACTIVE'))
         ORDER BY s.created_at DESC`,
       [playerId, options.all ?? false],
-      'joinery_seats_of_player',
     );
     return rows.map((r) =>
       Object.assign(fromRow(SeatEntity, r.seat as Record<string, unknown>), { sessionType: r.session_type as string }),
