@@ -209,6 +209,16 @@ export class SessionReader {
    * Sessions matching a query, with live player counts (overdue reservations
    * not counted). Oldest first unless the query sorts.
    */
+  /** Whether a session exists (in the fleet, when given): one index probe, for requests that only name it. */
+  async sessionExists(sessionId: string, fleetId?: string): Promise<boolean> {
+    if (!isUuid(sessionId)) return false;
+    const rows = await this.sql.read(
+      `SELECT 1 FROM game_session WHERE id = $1 AND ($2::text IS NULL OR fleet_id = $2)`,
+      [sessionId, fleetId ?? null],
+    );
+    return rows.length > 0;
+  }
+
   async listSessions(query: SessionListQuery): Promise<GameSessionEntity[]> {
     const params = new SqlParams();
     const conditions: string[] = [];
