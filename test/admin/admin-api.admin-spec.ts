@@ -246,6 +246,9 @@ describe('Admin API: refusals and rules', () => {
     const ofBob = await api('GET', `/admin/v1/sessions?player_id=${bob.active_player_uuid}`, admin);
     expect(ofBob.body.sessions.map((s: { session_id: string }) => s.session_id)).toEqual([sessions[0]]);
     expect((await api('GET', '/admin/v1/sessions?cursor=garbage', admin)).status).toBe(422);
+    const newest = await api('GET', '/admin/v1/sessions?type=duo-admin&limit=1', admin);
+    expect(newest.body.sessions[0].session_id).toBe(sessions[4]);
+    expect(newest.body.next_cursor).toBe(sessions[4]);
 
     const detail = await api('GET', `/admin/v1/sessions/${sessions[0]}`, admin);
     expect(detail.body).toMatchObject({
