@@ -52,6 +52,12 @@ export function setupSwagger(app: INestApplication): void {
       .setVersion('1')
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
       .addBasicAuth()
+      .addSecurity('sigv4', {
+        type: 'apiKey',
+        in: 'header',
+        name: 'Authorization',
+        description: 'AWS Signature V4 (service gamelift) with a Joinery access key; sign with an AWS SDK',
+      })
       .build(),
   );
   SwaggerModule.setup('docs', app, document, {

@@ -3,7 +3,6 @@ import { AdminErrors } from './admin-errors.decorator.js';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth } from '../auth/decorators.js';
 import { Conflict } from '../common/errors.js';
-import { RequestValidationFailed } from '../common/validation.js';
 import { SessionLedger } from '../session/core/session-ledger.js';
 import { SessionReader } from '../session/core/session-reader.js';
 import { SessionNotFound } from '../session/core/session.errors.js';
@@ -19,21 +18,6 @@ import {
   SessionPlayerIdParamsDto,
   SessionSearchQueryDto,
 } from './dto/admin.dto.js';
-
-function encodeCursor(cursor: { createdAt: string; id: string }): string {
-  return Buffer.from(`${cursor.createdAt}|${cursor.id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string | undefined): { createdAt: string; id: string } | undefined {
-  if (!cursor) return undefined;
-  const [createdAt, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!createdAt || !id || Number.isNaN(Date.parse(createdAt)) || !/^[0-9a-f-]{36}$/.test(id)) {
-    throw new RequestValidationFailed([
-      { loc: ['query', 'cursor'], msg: 'not a cursor this API gave out', type: 'value_error' },
-    ]);
-  }
-  return { createdAt, id };
-}
 
 /** Sessions (RallyHere sessions and GameLift game sessions alike) and their seats, for operators. */
 @ApiTags('Admin')
@@ -51,22 +35,21 @@ export class AdminSessionsController {
   @ApiOperation({ summary: 'List sessions' })
   async list(@Query() query: SessionSearchQueryDto): Promise<PageOfSessionsDto> {
     const limit = query.limit ?? 50;
-    const rows = await this.reader.search(
-      {
-        type: query.type,
-        regionId: query.region_id,
-        status: query.status,
-        hasFreeSeats: query.has_free_seats,
-        playerId: query.player_id,
-        fleetId: query.fleet_id,
-      },
-      limit + 1,
-      decodeCursor(query.cursor),
-    );
+    const rows = await this.reader.listSessions({
+      type: query.type,
+      regionId: query.region_id,
+      statuses: query.status ? [query.status] : undefined,
+      hasFreeSeats: query.has_free_seats,
+      playerId: query.player_id,
+      fleetId: query.fleet_id,
+      newestFirst: true,
+      after: query.cursor,
+      limit: limit + 1,
+    });
     const page = rows.slice(0, limit);
     return {
-      sessions: page.map((r) => toAdminSession(r.session)),
-      ...(rows.length > limit ? { next_cursor: encodeCursor(page[page.length - 1].cursor) } : {}),
+      sessions: page.map(toAdminSession),
+      ...(rows.length > limit ? { next_cursor: page[page.length - 1].id } : {}),
     };
   }
 
@@ -106,7 +89,8 @@ export class AdminSessionsController {
   @Auth('admin:seats:read')
   @ApiOperation({ summary: "List a player's seats" })
   async seats(@Param() params: PlayerIdParamsDto, @Query() query: SeatsQueryDto): Promise<AdminSeatDto[]> {
-    return (await this.reader.seatsOfPlayer(params.player_id, { all: query.all ?? false })).map(toAdminSeat);
+    const seats = await this.reader.listSeats({ playerId: params.player_id, live: !(query.all ?? false), limit: 1000 });
+    return seats.map((s) => toAdminSeat(s.seat, s.session.type));
   }
 
   /** Free a stuck seat: a reservation ends TIMEDOUT, an active seat COMPLETED. */
@@ -117,7 +101,7 @@ export class AdminSessionsController {
   async release(@Param() params: SeatIdParamsDto): Promise<AdminSeatDto> {
     const seatId = params.seat_id.replace(/^psess-/, '');
     await this.ledger.releaseSeatByOperator(seatId);
-    const seat = await this.reader.seat(seatId);
-    return toAdminSeat(seat!);
+    const [released] = await this.reader.listSeats({ ids: [seatId], limit: 1 });
+    return toAdminSeat(released.seat, released.session.type);
   }
 }

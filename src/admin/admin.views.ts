@@ -35,11 +35,11 @@ export function toAdminSession(s: GameSessionEntity): AdminSessionDto {
   };
 }
 
-export function toAdminSeat(seat: SeatEntity & { sessionType?: string }): AdminSeatDto {
+export function toAdminSeat(seat: SeatEntity, sessionType?: string): AdminSeatDto {
   return {
     seat_id: seat.id,
     session_id: seat.sessionId,
-    ...(seat.sessionType ? { session_type: seat.sessionType } : {}),
+    ...(sessionType ? { session_type: sessionType } : {}),
     team_id: seat.teamId,
     player_id: seat.playerId,
     status: seat.status,
@@ -60,7 +60,7 @@ export function toAdminSessionDetail(
     ...toAdminSession(s),
     custom_data: s.customData ?? {},
     teams: teams.map((t) => ({ team_id: t.teamId, max_size: t.maxSize, player_count: t.playerCount })),
-    seats: seats.map(toAdminSeat),
+    seats: seats.map((seat) => toAdminSeat(seat)),
   };
 }
 

@@ -153,15 +153,17 @@ export class SessionService {
     if (playerUuid !== principal.playerUuid && !hasPermission(principal.permissions, 'session:read-player:any')) {
       throw new PermissionDenied("Reading another player's sessions requires session:read-player:any");
     }
-    const seats = await this.reader.seatsOfPlayer(playerUuid);
+    const seats = await this.reader.listSeats({ playerId: playerUuid, live: true, limit: 1000 });
     const byType: PlayerSessionsView['byType'] = new Map();
     let lastUpdated = new Date(0);
-    for (const seat of seats) {
-      const entry = byType.get(seat.sessionType) ?? { sessionIds: [], invites: [] };
-      if (seat.role === 'invited')
+    for (const { seat, session } of seats) {
+      const entry = byType.get(session.type) ?? { sessionIds: [], invites: [] };
+      if (seat.role === 'invited') {
         entry.invites.push({ sessionId: seat.sessionId, invitingPlayerId: seat.invitingPlayerId });
-      else entry.sessionIds.push(seat.sessionId);
-      byType.set(seat.sessionType, entry);
+      } else {
+        entry.sessionIds.push(seat.sessionId);
+      }
+      byType.set(session.type, entry);
       const changed = seat.joinedAt ?? seat.createdAt;
       if (changed > lastUpdated) lastUpdated = changed;
     }

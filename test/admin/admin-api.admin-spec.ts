@@ -196,6 +196,44 @@ describe('Admin API: refusals and rules', () => {
     await expectLedgerInvariants(db);
   });
 
+  it('applies a template change made on one instance to new sessions on another, without a restart', async () => {
+    const other = await TestApp.start(db);
+    try {
+      await api('POST', '/admin/v1/templates', admin, { ...TEMPLATE, session_type: 'elsewhere', players_per_team: 2 });
+      const player = await loginPlayer(other.baseUrl, 'admin-elsewhere-1');
+      const joined = await createOrJoin(other.baseUrl, player.access_token, 'elsewhere');
+      expect(joined.status).toBe(200);
+      const read = await api('GET', '/admin/v1/templates/elsewhere', admin);
+      await api(
+        'PUT',
+        '/admin/v1/templates/elsewhere',
+        admin,
+        { ...TEMPLATE, session_type: 'elsewhere', players_per_team: 5 },
+        {
+          'if-match': read.headers.get('etag')!,
+        },
+      );
+      // The open session keeps its two seats; the next session the other instance creates has five.
+      await createOrJoin(
+        other.baseUrl,
+        (await loginPlayer(other.baseUrl, 'admin-elsewhere-2')).access_token,
+        'elsewhere',
+      );
+      const third = await createOrJoin(
+        other.baseUrl,
+        (await loginPlayer(other.baseUrl, 'admin-elsewhere-3')).access_token,
+        'elsewhere',
+      );
+      const sessions = await db.query(
+        `SELECT id, max_players FROM game_session WHERE type = 'elsewhere' ORDER BY created_at`,
+      );
+      expect(sessions.map((s) => s.max_players)).toEqual([2, 5]);
+      expect(third.body.session_id).toBe(sessions[1].id);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('manages clients: the secret is shown once, disabling and rotating take effect at once', async () => {
     const created = await api('POST', '/admin/v1/clients', admin, {
       client_id: 'launcher',
@@ -246,6 +284,9 @@ describe('Admin API: refusals and rules', () => {
     const ofBob = await api('GET', `/admin/v1/sessions?player_id=${bob.active_player_uuid}`, admin);
     expect(ofBob.body.sessions.map((s: { session_id: string }) => s.session_id)).toEqual([sessions[0]]);
     expect((await api('GET', '/admin/v1/sessions?cursor=garbage', admin)).status).toBe(422);
+    const newest = await api('GET', '/admin/v1/sessions?type=duo-admin&limit=1', admin);
+    expect(newest.body.sessions[0].session_id).toBe(sessions[4]);
+    expect(newest.body.next_cursor).toBe(sessions[4]);
 
     const detail = await api('GET', `/admin/v1/sessions/${sessions[0]}`, admin);
     expect(detail.body).toMatchObject({

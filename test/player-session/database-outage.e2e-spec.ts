@@ -1,8 +1,8 @@
 import { CreatePlayerSessionCommand, type GameLiftClient } from '@aws-sdk/client-gamelift';
 import net from 'node:net';
 import { gameLiftClient, signedCall } from '../clients/gamelift.js';
-import { TestApp, TestDatabase } from '../utils/test-app.js';
-import { newGameSession, outcome } from './gamelift-helpers.js';
+import { http, loginAdmin, TestApp, TestDatabase } from '../utils/test-app.js';
+import { newGameSession, outcome, uuidOf } from './gamelift-helpers.js';
 
 /** A TCP relay in front of PostgreSQL that the test can cut, as a database outage would. */
 class Relay {
@@ -42,6 +42,7 @@ describe('GameLift answers while the database is unreachable (e2e)', () => {
   let relay: Relay;
   let service: TestApp;
   let client: GameLiftClient;
+  let admin: string;
 
   beforeAll(async () => {
     db = await TestDatabase.create();
@@ -52,6 +53,7 @@ describe('GameLift answers while the database is unreachable (e2e)', () => {
     url.port = String(relay.port);
     service = await TestApp.start(db, { DATABASE_URL: url.toString(), RESERVATION_SWEEP_INTERVAL_MS: '60000' });
     client = gameLiftClient(service.baseUrl);
+    admin = (await loginAdmin(service.baseUrl)).access_token;
   });
 
   afterAll(async () => {
@@ -79,7 +81,14 @@ describe('GameLift answers while the database is unreachable (e2e)', () => {
     expect(raw.body.__type).toBe('ServiceUnavailableException');
     expect(raw.headers.get('retry-after')).toBe('1');
 
+    // The RallyHere surface answers 503 in its own shape; readiness reports the outage, liveness does not.
+    const player = await http(service.baseUrl, 'GET', `/session/v1/session/${uuidOf(id)}`, { token: admin });
+    expect(player).toMatchObject({ status: 503, body: { auth_success: true, error_code: 'service_unavailable' } });
+    expect((await http(service.baseUrl, 'GET', '/health/ready')).status).toBe(503);
+    expect((await http(service.baseUrl, 'GET', '/health')).status).toBe(200);
+
     await relay.open();
+    expect((await http(service.baseUrl, 'GET', '/health/ready')).status).toBe(200);
     await expect(
       outcome(client.send(new CreatePlayerSessionCommand({ GameSessionId: id, PlayerId: 'after' }))),
     ).resolves.toBe('ok');

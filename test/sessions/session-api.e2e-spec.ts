@@ -1,6 +1,6 @@
 import { expectLedgerInvariants } from '../utils/invariants.js';
 import { expectRallyHereSchema } from '../utils/rallyhere-schemas.js';
-import { createOrJoin, getSession, insertTemplate, joinBody } from '../utils/sessions.js';
+import { createOrJoin, getSession, addTemplate, joinBody } from '../utils/sessions.js';
 import { http, loginAdmin, loginPlayer, TestApp, TestDatabase } from '../utils/test-app.js';
 
 type Player = Awaited<ReturnType<typeof loginPlayer>>;
@@ -18,19 +18,19 @@ describe('RallyHere session API (e2e)', () => {
     db = await TestDatabase.create();
     service = await TestApp.start(db);
     admin = (await loginAdmin(service.baseUrl)).access_token;
-    await insertTemplate(db, {
+    await addTemplate(service.baseUrl, {
       session_type: 'closed',
       attempt_auto_join: false,
       can_be_created_by_players_directly: false,
     });
-    await insertTemplate(db, {
+    await addTemplate(service.baseUrl, {
       session_type: 'persistent',
       attempt_auto_join: false,
       can_be_created_by_players_directly: true,
       keep_alive_on_empty: true,
       players_per_team: 2,
     });
-    await insertTemplate(db, {
+    await addTemplate(service.baseUrl, {
       session_type: 'duo',
       attempt_auto_join: true,
       can_be_created_by_players_directly: true,

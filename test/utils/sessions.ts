@@ -1,6 +1,5 @@
-import { normalizeTemplate, type SessionTemplateDto } from '../../src/session/core/dto/session-template.dto.js';
-import { templateColumns } from '../../src/session/core/templates.service.js';
-import { http, type TestDatabase } from './test-app.js';
+import type { SessionTemplateDto } from '../../src/session/core/dto/session-template.dto.js';
+import { http, loginAdmin } from './test-app.js';
 
 /** A CreateOrJoinRequest shaped like RallyHere's OpenAPI example. */
 export function createOrJoinBody(sessionType: string, extra: Record<string, unknown> = {}) {
@@ -31,23 +30,10 @@ export function getSession(baseUrl: string, token: string, sessionId: string) {
   return http(baseUrl, 'GET', `/session/v1/session/${sessionId}`, { token });
 }
 
-/** Adds a template straight to the database, as the admin API would. */
-export async function insertTemplate(db: TestDatabase, template: SessionTemplateDto): Promise<void> {
-  const c = templateColumns(normalizeTemplate(template));
-  await db.query(
-    `INSERT INTO session_template (session_type, config, can_be_created_by_players_directly, attempt_auto_join, default_public,
-                                   keep_alive_on_empty, can_change_own_team, num_teams, players_per_team, source)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'admin')`,
-    [
-      c.sessionType,
-      JSON.stringify(c.config),
-      c.canBeCreatedByPlayersDirectly,
-      c.attemptAutoJoin,
-      c.defaultPublic,
-      c.keepAliveOnEmpty,
-      c.canChangeOwnTeam,
-      c.numTeams,
-      c.playersPerTeam,
-    ],
-  );
+/** Adds a template through the admin API. */
+export async function addTemplate(baseUrl: string, template: SessionTemplateDto): Promise<void> {
+  const admin = await loginAdmin(baseUrl);
+  const created = await http(baseUrl, 'POST', '/admin/v1/templates', { token: admin.access_token, body: template });
+  if (created.status !== 201)
+    throw new Error(`template not created: ${created.status} ${JSON.stringify(created.body)}`);
 }

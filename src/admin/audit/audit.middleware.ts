@@ -39,7 +39,8 @@ export class AuditMiddleware implements NestMiddleware {
       const audited = !READS.has(request.method) || status === 401 || status === 403;
       if (recorded || !audited) return end(...args);
       recorded = true;
-      const routePath = (request.route as { path?: string } | undefined)?.path ?? request.path;
+      // Route patterns escape literal colons (`:session_id\\:terminate`); the log shows them plainly.
+      const routePath = ((request.route as { path?: string } | undefined)?.path ?? request.path).replace(/\\:/g, ':');
       this.audit
         .record({
           principal: request.user,

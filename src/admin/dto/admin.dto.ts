@@ -11,6 +11,7 @@ import {
   IsInt,
   IsOptional,
   IsString,
+  IsUUID,
   Matches,
   Max,
   MaxLength,
@@ -21,10 +22,9 @@ import {
 const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
 export class PageDto {
-  /** Opaque cursor from the previous page's `next_cursor`. */
+  /** The previous page's `next_cursor` (the id of its last session). */
   @IsOptional()
-  @IsString()
-  @MaxLength(256)
+  @IsUUID()
   cursor?: string;
 
   @IsOptional()

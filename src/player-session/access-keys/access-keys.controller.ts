@@ -1,14 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import {
-  ApiCreatedResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AdminErrors } from '../../admin/admin-errors.decorator.js';
 import { Auth } from '../../auth/decorators.js';
-import { HttpValidationErrorDto, HzApiErrorModelDto } from '../../common/dto/error.dto.js';
+import { HzApiErrorModelDto } from '../../common/dto/error.dto.js';
 import type { AccessKeyEntity } from './access-key.entity.js';
 import { AccessKeysService } from './access-keys.service.js';
 import {
@@ -31,8 +25,8 @@ function toDto(key: AccessKeyEntity): AccessKeyDto {
 }
 
 /** Access keys for the GameLift-compatible API (AWS Signature V4). */
-@ApiTags('Admin: access keys')
-@ApiUnprocessableEntityResponse({ type: HttpValidationErrorDto, description: 'Validation error' })
+@ApiTags('Admin')
+@AdminErrors()
 @Controller('admin/v1/access-keys')
 export class AccessKeysController {
   constructor(private readonly keys: AccessKeysService) {}

@@ -1,16 +1,55 @@
 import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiExtraModels,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiSecurity,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { SigV4Auth } from '../../auth/decorators.js';
 import { AMZ_JSON, awsRequestId } from './aws-errors.js';
-import { GameLiftOperations, operationPermissions } from './gamelift.operations.js';
+import {
+  CreateGameSessionInput,
+  CreatePlayerSessionInput,
+  CreatePlayerSessionsInput,
+  DescribeGameSessionsInput,
+  DescribePlayerSessionsInput,
+  GameSessionInput,
+  PlayerSessionInput,
+  SearchGameSessionsInput,
+  TerminateGameSessionInput,
+  UpdateGameSessionInput,
+  UpdatePlayerSessionCreationPolicyInput,
+} from './dto/operations.dto.js';
+import { GameLiftOperations, OPERATION_NAMES, operationPermissions, TARGET_PREFIX } from './gamelift.operations.js';
+
+const INPUTS = [
+  CreateGameSessionInput,
+  DescribeGameSessionsInput,
+  SearchGameSessionsInput,
+  UpdateGameSessionInput,
+  TerminateGameSessionInput,
+  CreatePlayerSessionInput,
+  CreatePlayerSessionsInput,
+  DescribePlayerSessionsInput,
+  GameSessionInput,
+  PlayerSessionInput,
+  UpdatePlayerSessionCreationPolicyInput,
+];
 
 /**
  * The GameLift endpoint: AWS JSON 1.1 on `POST /`, routed by
  * `X-Amz-Target: GameLift.<Operation>`, signed with AWS Signature V4.
- * Made for the AWS SDKs, so it is left out of the explorer (see docs/gamelift.md).
+ * Made for the AWS SDKs (the explorer documents it but cannot sign it; see docs/gamelift.md).
  */
-@ApiExcludeController()
+@ApiTags('GameLift (AWS JSON 1.1)')
+@ApiExtraModels(...INPUTS)
 @Controller()
 export class GameLiftController {
   constructor(private readonly operations: GameLiftOperations) {}
@@ -18,6 +57,32 @@ export class GameLiftController {
   @Post()
   @HttpCode(200)
   @SigV4Auth(operationPermissions)
+  @ApiOperation({
+    summary: 'GameLift operations',
+    description:
+      'AWS JSON 1.1, as the AWS SDKs send it: `Content-Type: application/x-amz-json-1.1`, the operation in ' +
+      '`X-Amz-Target`, the input as the JSON body, signed with AWS Signature V4 (service `gamelift`) by a Joinery ' +
+      "access key. The key's role must grant `gamelift:<Operation>`. `AcceptPlayerSession`, `RemovePlayerSession`, " +
+      '`ActivateGameSession` and `UpdatePlayerSessionCreationPolicy` are the game-server calls. The explorer ' +
+      'cannot sign requests: use an AWS SDK (docs/gamelift.md).',
+  })
+  @ApiSecurity('sigv4')
+  @ApiHeader({
+    name: 'X-Amz-Target',
+    required: true,
+    schema: { type: 'string', enum: [...OPERATION_NAMES].map((name) => `${TARGET_PREFIX}${name}`) },
+  })
+  @ApiBody({ schema: { oneOf: INPUTS.map((input) => ({ $ref: getSchemaPath(input) })) } })
+  @ApiOkResponse({
+    description: "The operation's output (e.g. `{GameSession}`, `{PlayerSession}`), timestamps in epoch seconds",
+  })
+  @ApiBadRequestResponse({
+    description:
+      '`{"__type": "<Exception>", "message": "..."}`: NotFoundException, GameSessionFullException, ' +
+      'InvalidGameSessionStatusException, InvalidRequestException, UnrecognizedClientException, ' +
+      'InvalidSignatureException, AccessDeniedException, UnknownOperationException, SerializationException',
+  })
+  @ApiServiceUnavailableResponse({ description: '`ServiceUnavailableException`: the database is unreachable; retry' })
   async call(@Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<object> {
     const output = await this.operations.call(request);
     response.setHeader('x-amzn-RequestId', awsRequestId(request));

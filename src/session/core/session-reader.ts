@@ -15,15 +15,6 @@ export interface SessionSnapshot {
   seats: SeatEntity[];
 }
 
-export interface SessionFilter {
-  type?: string;
-  regionId?: string;
-  status?: string;
-  hasFreeSeats?: boolean;
-  playerId?: string;
-  fleetId?: string;
-}
-
 /** Builds parameterized SQL: values go to `values`, the text only holds `$n` placeholders. */
 export class SqlParams {
   readonly values: unknown[] = [];
@@ -62,14 +53,22 @@ export const SESSION_FIELDS = {
 
 export interface SessionListQuery {
   ids?: string[];
+  type?: string;
+  regionId?: string;
   fleetId?: string;
   location?: string;
   statuses?: GameSessionStatus[];
+  /** Only sessions with (true) or without (false) a free seat, counting live seats. */
+  hasFreeSeats?: boolean;
+  /** Only sessions where this player holds a live seat. */
+  playerId?: string;
   /** Extra condition (searches). */
   where?: SqlFragment;
   /** Sort expression (searches); sessions are otherwise listed oldest first. */
   orderBy?: SqlFragment;
-  /** Id of the last session of the previous page (oldest-first listings only). */
+  /** Newest first instead of oldest first (listings without `orderBy`). */
+  newestFirst?: boolean;
+  /** Id of the last session of the previous page (listings without `orderBy`). */
   after?: string;
   offset?: number;
   limit: number;
@@ -78,7 +77,7 @@ export interface SessionListQuery {
 /** A seat with what a listing shows of its session. */
 export interface SeatListing {
   seat: SeatEntity;
-  session: Pick<GameSessionEntity, 'id' | 'fleetId' | 'ipAddress' | 'dnsName' | 'port'>;
+  session: Pick<GameSessionEntity, 'id' | 'type' | 'status' | 'fleetId' | 'ipAddress' | 'dnsName' | 'port'>;
 }
 
 export interface SeatQuery {
@@ -87,6 +86,8 @@ export interface SeatQuery {
   playerId?: string;
   /** Filters on the status as shown (an overdue reservation is TIMEDOUT). */
   status?: SeatStatus;
+  /** Only seats that hold a place (RESERVED before its deadline, or ACTIVE) in an ACTIVE session. */
+  live?: boolean;
   /** Id of the last seat of the previous page. */
   after?: string;
   limit: number;
@@ -157,46 +158,6 @@ export class SessionReader {
     return { sessions, more: rows.length > limit };
   }
 
-  /**
-   * Sessions for operators, newest first, filtered, one page after the
-   * cursor (created_at, id of the last one seen).
-   */
-  async search(
-    filter: SessionFilter,
-    limit: number,
-    after?: { createdAt: string; id: string },
-  ): Promise<{ session: GameSessionEntity; cursor: { createdAt: string; id: string } }[]> {
-    const rows = await this.sql.read<Record<string, unknown>>(
-      `SELECT to_jsonb(g) - 'password_digest' AS session, g.created_at::text AS created_at_text FROM game_session g
-        WHERE ($1::text IS NULL OR g.type = $1)
-          AND ($2::text IS NULL OR g.region_id = $2)
-          AND ($3::text IS NULL OR g.status = $3)
-          AND ($4::boolean IS NULL OR (g.player_count < g.max_players) = $4)
-          AND ($5::text IS NULL OR EXISTS (SELECT 1 FROM seat s WHERE s.session_id = g.id AND s.player_id = $5
-                                                                AND s.status IN ('RESERVED', 'ACTIVE')))
-          AND ($6::text IS NULL OR g.fleet_id = $6)
-          AND ($7::timestamptz IS NULL OR (g.created_at, g.id) < ($7::timestamptz, $8::uuid))
-        ORDER BY g.created_at DESC, g.id DESC
-        LIMIT $9`,
-      [
-        filter.type ?? null,
-        filter.regionId ?? null,
-        filter.status ?? null,
-        filter.hasFreeSeats ?? null,
-        filter.playerId ?? null,
-        filter.fleetId ?? null,
-        after?.createdAt ?? null,
-        after?.id ?? null,
-        limit,
-      ],
-    );
-    // The cursor keeps the timestamp's microseconds (a Date would round them away and skip rows).
-    return rows.map((r) => {
-      const session = fromRow(GameSessionEntity, r.session as Record<string, unknown>);
-      return { session, cursor: { createdAt: r.created_at_text as string, id: session.id } };
-    });
-  }
-
   /** Every seat of a session, history included, oldest first. */
   async allSeats(sessionId: string): Promise<SeatEntity[]> {
     if (!isUuid(sessionId)) return [];
@@ -205,10 +166,6 @@ export class SessionReader {
       .find({ where: { sessionId }, order: { createdAt: 'ASC', id: 'ASC' } });
   }
 
-  /**
-   * Sessions matching a query, with live player counts (overdue reservations
-   * not counted). Oldest first unless the query sorts.
-   */
   /** Whether a session exists (in the fleet, when given): one index probe, for requests that only name it. */
   async sessionExists(sessionId: string, fleetId?: string): Promise<boolean> {
     if (!isUuid(sessionId)) return false;
@@ -219,22 +176,36 @@ export class SessionReader {
     return rows.length > 0;
   }
 
+  /**
+   * Sessions matching a query, with live player counts (overdue reservations
+   * not counted). Oldest first unless the query sorts.
+   */
   async listSessions(query: SessionListQuery): Promise<GameSessionEntity[]> {
     const params = new SqlParams();
     const conditions: string[] = [];
     if (query.ids) conditions.push(`g.id = ANY(${params.add(query.ids.filter(isUuid))}::uuid[])`);
+    if (query.type) conditions.push(`g.type = ${params.add(query.type)}`);
+    if (query.regionId) conditions.push(`g.region_id = ${params.add(query.regionId)}`);
     if (query.fleetId) conditions.push(`g.fleet_id = ${params.add(query.fleetId)}`);
     if (query.location) conditions.push(`g.location = ${params.add(query.location)}`);
     if (query.statuses) conditions.push(`g.status = ANY(${params.add(query.statuses)}::text[])`);
+    if (query.hasFreeSeats !== undefined) {
+      conditions.push(`(${LIVE_PLAYER_COUNT} < g.max_players) = ${params.add(query.hasFreeSeats)}`);
+    }
+    if (query.playerId) {
+      conditions.push(`EXISTS (SELECT 1 FROM seat s WHERE s.session_id = g.id AND s.player_id = ${params.add(query.playerId)}
+                                 AND s.status IN ('RESERVED', 'ACTIVE') AND NOT ${OVERDUE})`);
+    }
     if (query.where) conditions.push(`(${query.where(params)})`);
+    const direction = query.newestFirst ? 'DESC' : 'ASC';
     if (query.after) {
       conditions.push(
-        `(g.created_at, g.id) > (SELECT c.created_at, c.id FROM game_session c WHERE c.id = ${params.add(
+        `(g.created_at, g.id) ${query.newestFirst ? '<' : '>'} (SELECT c.created_at, c.id FROM game_session c WHERE c.id = ${params.add(
           isUuid(query.after) ? query.after : '00000000-0000-0000-0000-000000000000',
         )}::uuid)`,
       );
     }
-    const order = query.orderBy ? `${query.orderBy(params)}, g.id` : 'g.created_at, g.id';
+    const order = query.orderBy ? `${query.orderBy(params)}, g.id` : `g.created_at ${direction}, g.id ${direction}`;
     const rows = await this.sql.read<{ session: Record<string, unknown> }>(
       `SELECT to_jsonb(g) - 'password_digest' || jsonb_build_object('player_count', ${LIVE_PLAYER_COUNT}) AS session
          FROM game_session g
@@ -259,6 +230,7 @@ export class SessionReader {
     if (query.status) {
       conditions.push(`CASE WHEN ${OVERDUE} THEN 'TIMEDOUT' ELSE s.status END = ${params.add(query.status)}`);
     }
+    if (query.live) conditions.push(`s.status IN ('RESERVED', 'ACTIVE') AND NOT ${OVERDUE} AND g.status = 'ACTIVE'`);
     if (query.after) {
       conditions.push(
         `(s.created_at, s.id) > (SELECT c.created_at, c.id FROM seat c WHERE c.id = ${params.add(
@@ -270,8 +242,8 @@ export class SessionReader {
       `SELECT to_jsonb(s) || CASE WHEN ${OVERDUE}
                                   THEN jsonb_build_object('status', 'TIMEDOUT', 'ended_at', s.reserved_until)
                                   ELSE '{}'::jsonb END AS seat,
-              jsonb_build_object('id', g.id, 'fleet_id', g.fleet_id, 'ip_address', g.ip_address,
-                                 'dns_name', g.dns_name, 'port', g.port) AS session
+              jsonb_build_object('id', g.id, 'type', g.type, 'status', g.status, 'fleet_id', g.fleet_id,
+                                 'ip_address', g.ip_address, 'dns_name', g.dns_name, 'port', g.port) AS session
          FROM seat s JOIN game_session g ON g.id = s.session_id
         ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
         ORDER BY s.created_at, s.id
@@ -282,22 +254,6 @@ export class SessionReader {
       seat: fromRow(SeatEntity, r.seat),
       session: fromRow(GameSessionEntity, r.session) as SeatListing['session'],
     }));
-  }
-
-  /** A player's seats, newest first; only occupied ones unless `all`. */
-  async seatsOfPlayer(
-    playerId: string,
-    options: { all?: boolean } = {},
-  ): Promise<(SeatEntity & { sessionType: string })[]> {
-    const rows = await this.sql.read<Record<string, unknown>>(
-      `SELECT to_jsonb(s) AS seat, g.type AS session_type FROM seat s JOIN game_session g ON g.id = s.session_id
-        WHERE s.player_id = $1 AND ($2 OR (s.status IN ('RESERVED', 'ACTIVE') AND g.status = 'ACTIVE'))
-        ORDER BY s.created_at DESC`,
-      [playerId, options.all ?? false],
-    );
-    return rows.map((r) =>
-      Object.assign(fromRow(SeatEntity, r.seat as Record<string, unknown>), { sessionType: r.session_type as string }),
-    );
   }
 }
 

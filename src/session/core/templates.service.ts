@@ -59,20 +59,41 @@ export async function readTemplatesFile(path: string): Promise<NormalizedTemplat
   });
 }
 
-/** The columns that drive create-or-join, taken from a template. */
-export function templateColumns(t: NormalizedTemplate) {
-  return {
-    sessionType: t.session_type,
-    config: t as unknown as Record<string, unknown>,
-    canBeCreatedByPlayersDirectly: t.can_be_created_by_players_directly,
-    attemptAutoJoin: t.attempt_auto_join,
-    defaultPublic: t.default_public,
-    keepAliveOnEmpty: t.keep_alive_on_empty,
-    canChangeOwnTeam: t.can_change_own_team,
-    numTeams: t.num_teams,
-    playersPerTeam: t.players_per_team,
-  };
+/** The template columns, in the order of {@link templateValues}: the whole template, and the fields SQL reads. */
+const COLUMNS = [
+  'session_type',
+  'config',
+  'can_be_created_by_players_directly',
+  'attempt_auto_join',
+  'default_public',
+  'keep_alive_on_empty',
+  'can_change_own_team',
+  'num_teams',
+  'players_per_team',
+] as const;
+
+export function templateValues(t: NormalizedTemplate): unknown[] {
+  return [
+    t.session_type,
+    JSON.stringify(t),
+    t.can_be_created_by_players_directly,
+    t.attempt_auto_join,
+    t.default_public,
+    t.keep_alive_on_empty,
+    t.can_change_own_team,
+    t.num_teams,
+    t.players_per_team,
+  ];
 }
+
+const PLACEHOLDERS = COLUMNS.map((_, i) => `$${i + 1}`).join(', ');
+const SOURCE = `$${COLUMNS.length + 1}`;
+/** INSERT of a template with its source; callers add the ON CONFLICT clause. */
+const INSERT = `INSERT INTO session_template AS t (${COLUMNS.join(', ')}, source) VALUES (${PLACEHOLDERS}, ${SOURCE})`;
+/** The non-key columns set from EXCLUDED (upserts) or from parameters shifted by one (updates). */
+const FROM_EXCLUDED = COLUMNS.slice(1)
+  .map((c) => `${c} = EXCLUDED.${c}`)
+  .join(', ');
 
 /**
  * Session templates live in the database, so every instance sees the same
@@ -122,25 +143,9 @@ export class TemplatesService implements OnModuleInit {
 
   /** Creates a template (source `admin`); 409 when the type exists. Applies to new sessions at once. */
   async create(dto: SessionTemplateDto): Promise<VersionedTemplate> {
-    const c = templateColumns(normalizeTemplate(dto));
     const inserted: unknown[] = await this.dataSource.query(
-      `INSERT INTO session_template (session_type, config, can_be_created_by_players_directly, attempt_auto_join,
-                                     default_public, keep_alive_on_empty, can_change_own_team, num_teams,
-                                     players_per_team, source)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'admin')
-       ON CONFLICT (session_type) DO NOTHING
-       RETURNING session_type`,
-      [
-        c.sessionType,
-        JSON.stringify(c.config),
-        c.canBeCreatedByPlayersDirectly,
-        c.attemptAutoJoin,
-        c.defaultPublic,
-        c.keepAliveOnEmpty,
-        c.canChangeOwnTeam,
-        c.numTeams,
-        c.playersPerTeam,
-      ],
+      `${INSERT} ON CONFLICT (session_type) DO NOTHING RETURNING session_type`,
+      [...templateValues(normalizeTemplate(dto)), 'admin'],
     );
     if (inserted.length === 0)
       throw new Conflict('session_template_exists', `Session template ${dto.session_type} already exists`);
@@ -153,27 +158,16 @@ export class TemplatesService implements OnModuleInit {
    * no longer overrides it (source becomes `admin`).
    */
   async replace(sessionType: string, dto: SessionTemplateDto, expectedVersion: number): Promise<VersionedTemplate> {
-    const c = templateColumns(normalizeTemplate({ ...dto, session_type: sessionType }));
+    // Parameters: $1 the type (as in the INSERT), $2..$9 the other columns, $10 the expected version.
+    const set = COLUMNS.slice(1)
+      .map((c, i) => `${c} = $${i + 2}`)
+      .join(', ');
     const updated = returnedRows(
       await this.dataSource.query(
-        `UPDATE session_template SET
-         config = $3, can_be_created_by_players_directly = $4, attempt_auto_join = $5, default_public = $6,
-         keep_alive_on_empty = $7, can_change_own_team = $8, num_teams = $9, players_per_team = $10,
-         source = 'admin', version = version + 1, updated_at = now()
-       WHERE session_type = $1 AND version = $2
-       RETURNING session_type`,
-        [
-          sessionType,
-          expectedVersion,
-          JSON.stringify(c.config),
-          c.canBeCreatedByPlayersDirectly,
-          c.attemptAutoJoin,
-          c.defaultPublic,
-          c.keepAliveOnEmpty,
-          c.canChangeOwnTeam,
-          c.numTeams,
-          c.playersPerTeam,
-        ],
+        `UPDATE session_template SET ${set}, source = 'admin', version = version + 1, updated_at = now()
+         WHERE session_type = $1 AND version = $${COLUMNS.length + 1}
+         RETURNING session_type`,
+        [...templateValues(normalizeTemplate({ ...dto, session_type: sessionType })), expectedVersion],
       ),
     );
     if (updated.length === 0) {
@@ -217,36 +211,12 @@ export class TemplatesService implements OnModuleInit {
     return this.dataSource.transaction(async (manager: EntityManager) => {
       let changed = 0;
       for (const template of templates) {
-        const c = templateColumns(template);
         const rows: unknown[] = await manager.query(
-          `INSERT INTO session_template AS t (session_type, config, can_be_created_by_players_directly, attempt_auto_join,
-                                              default_public, keep_alive_on_empty, can_change_own_team, num_teams,
-                                              players_per_team, source)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'file')
-           ON CONFLICT (session_type) DO UPDATE SET
-             config = EXCLUDED.config,
-             can_be_created_by_players_directly = EXCLUDED.can_be_created_by_players_directly,
-             attempt_auto_join = EXCLUDED.attempt_auto_join,
-             default_public = EXCLUDED.default_public,
-             keep_alive_on_empty = EXCLUDED.keep_alive_on_empty,
-             can_change_own_team = EXCLUDED.can_change_own_team,
-             num_teams = EXCLUDED.num_teams,
-             players_per_team = EXCLUDED.players_per_team,
-             version = t.version + 1,
-             updated_at = now()
+          `${INSERT}
+           ON CONFLICT (session_type) DO UPDATE SET ${FROM_EXCLUDED}, version = t.version + 1, updated_at = now()
            WHERE t.source = 'file' AND t.config IS DISTINCT FROM EXCLUDED.config
            RETURNING session_type`,
-          [
-            c.sessionType,
-            JSON.stringify(c.config),
-            c.canBeCreatedByPlayersDirectly,
-            c.attemptAutoJoin,
-            c.defaultPublic,
-            c.keepAliveOnEmpty,
-            c.canChangeOwnTeam,
-            c.numTeams,
-            c.playersPerTeam,
-          ],
+          [...templateValues(template), 'file'],
         );
         changed += rows.length;
       }
