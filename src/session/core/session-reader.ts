@@ -149,7 +149,7 @@ export class SessionReader {
     const rows = await this.sql.read<Record<string, unknown>>(
       `SELECT to_jsonb(g) - 'password_digest' AS session FROM game_session g
         WHERE g.type = $1 AND g.status = 'ACTIVE' AND g.public AND g.creation_policy = 'ACCEPT_ALL'
-          AND g.player_count < g.max_players AND ($2::text IS NULL OR g.region_id = $2)
+          AND g.has_room AND ($2::text IS NULL OR g.region_id = $2)
         ORDER BY g.created_at, g.id
         OFFSET $3 LIMIT $4`,
       [sessionType, regionId ?? null, offset, limit + 1],
