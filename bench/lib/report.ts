@@ -54,6 +54,7 @@ export function formatTable(result: BenchResult): string {
       'the load generator, the service and PostgreSQL share these cores',
     `service: ${result.config.workers} workers × pool ${result.config.poolSizePerWorker}; baseline: pg pool of ${result.config.baselinePoolSize}; ` +
       `${result.config.concurrency} concurrent, ${result.config.durationMs / 1000} s measured after ${result.config.warmupMs / 1000} s warm-up`,
+    `table maintenance: ${result.config.maintenance}`,
     '',
     format(header),
     format(widths.map((w) => '-'.repeat(w))),

@@ -103,16 +103,15 @@ BEGIN
   -- Serialises one player's joins, so that retries and double clicks get one seat.
   PERFORM pg_advisory_xact_lock(hashtextextended('joinery:player:' || p_player_id, 0));
 
-  -- The player's own seats first (a handful, one index probe), whatever the statistics say about
-  -- the type: a type the last ANALYZE never saw is estimated at one session, and the planner would
-  -- otherwise walk every session of it looking for this player.
-  WITH mine AS MATERIALIZED (
-    SELECT s.session_id, s.team_id, s.id, s.role, s.created_at FROM seat s
-     WHERE s.player_id = p_player_id AND s.status IN ('RESERVED', 'ACTIVE') AND s.role IN ('leader', 'member'))
-  SELECT m.session_id, m.team_id, m.id, m.role INTO v_existing
-    FROM mine m JOIN game_session g ON g.id = m.session_id
-   WHERE g.type = p_type AND g.status = 'ACTIVE'
-   ORDER BY m.created_at
+  -- The player's own seats first (a handful, one index probe), each checked by primary key,
+  -- whatever the statistics say about the type: with them stale or missing, the planner would
+  -- otherwise walk every session of the type looking for this player.
+  SELECT s.session_id, s.team_id, s.id, s.role INTO v_existing
+    FROM seat s
+    CROSS JOIN LATERAL (SELECT 1 FROM game_session g
+                         WHERE g.id = s.session_id AND g.type = p_type AND g.status = 'ACTIVE' LIMIT 1) AS of_type
+   WHERE s.player_id = p_player_id AND s.status IN ('RESERVED', 'ACTIVE') AND s.role IN ('leader', 'member')
+   ORDER BY s.created_at
    LIMIT 1;
   IF FOUND THEN
     RETURN QUERY SELECT 'existing'::text, v_existing.session_id, v_existing.team_id, v_existing.id, v_existing.role;
