@@ -5,7 +5,10 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
+import { precomputedHeaders } from './common/static-headers.js';
 import { AppConfig } from './config/config.js';
+import { Drain } from './lifecycle/drain.js';
+import { MetricsService } from './metrics/metrics.service.js';
 
 /** Body types parsed as JSON: plain JSON and AWS JSON 1.1 (GameLift). */
 const JSON_TYPES = ['application/json', 'application/x-amz-json-1.1', 'application/*+json'];
@@ -20,10 +23,17 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
+  // No automatic ETag (a SHA-1 of every JSON body): nothing here serves conditional GETs; the admin API
+  // sets its own ETags from row versions.
+  app.set('etag', false);
   app.set('trust proxy', 'loopback');
+  // First: while the instance stops, requests still arriving get a 503 and `Connection: close`.
+  app.use(app.get(Drain).middleware);
+  if (config.metrics.enabled) app.use(app.get(MetricsService).middleware);
   // No upgrade-insecure-requests: the service is often reached over plain HTTP (development, behind a proxy),
   // where that directive would make browsers fetch the explorer's assets over HTTPS and fail.
-  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
+  // helmet's headers are static here, so they are computed once (see static-headers.ts), not on every request.
+  app.use(precomputedHeaders(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } })));
   app.useBodyParser('json', { limit: config.http.bodyLimit, type: JSON_TYPES });
   if (config.http.swagger) setupSwagger(app);
   return app;

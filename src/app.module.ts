@@ -12,7 +12,11 @@ import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { CrossplayModule } from './crossplay/crossplay.module.js';
 import { HealthModule } from './health/health.module.js';
+import { LifecycleModule } from './lifecycle/lifecycle.module.js';
 import { LoggingModule } from './logging/logging.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
+import { RateLimitGuard } from './ratelimit/rate-limit.guard.js';
+import { RateLimitModule } from './ratelimit/rate-limit.module.js';
 import { AwsJsonErrorRenderer } from './player-session/gamelift/aws-error.renderer.js';
 import { PlayerSessionModule } from './player-session/player-session.module.js';
 import { RestEnvelopeErrorRenderer } from './player-session/rest/rest-error.renderer.js';
@@ -29,8 +33,11 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        LifecycleModule,
         LoggingModule,
         DatabaseModule,
+        MetricsModule.forRoot({ endpoint: config.metrics.enabled }),
+        RateLimitModule,
         AuthModule,
         CrossplayModule,
         SessionModule,
@@ -41,6 +48,8 @@ export class AppModule {
       providers: [
         { provide: APP_PIPE, useClass: StrictValidationPipe },
         { provide: APP_GUARD, useClass: PrincipalGuard },
+        // After the principal guard, so that budgets are keyed by the authenticated principal.
+        { provide: APP_GUARD, useExisting: RateLimitGuard },
         { provide: APP_FILTER, useClass: ProtocolExceptionFilter },
         // The first renderer that matches a request formats its errors; RallyHere's is the default.
         {

@@ -1,8 +1,10 @@
 import { Logger } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Server } from 'node:http';
 import { createApp } from './app.factory.js';
 import { AppConfig, loadConfig } from './config/config.js';
 import { type EmbeddedPostgresHandle, startEmbeddedPostgres } from './database/embedded-postgres.js';
+import { Drain } from './lifecycle/drain.js';
 
 export interface RunningServer {
   app: NestExpressApplication;
@@ -10,8 +12,13 @@ export interface RunningServer {
   config: AppConfig;
   /** Set when no DATABASE_URL was given and the embedded server is used. */
   embedded?: EmbeddedPostgresHandle;
-  /** Finishes in-flight requests, closes the database pool, then stops the embedded server. */
-  stop(): Promise<void>;
+  /**
+   * Graceful stop: closes the listener, refuses requests still arriving on
+   * open connections (503, `Connection: close`), lets in-flight requests
+   * finish (at most `drainTimeoutMs`, default `SHUTDOWN_TIMEOUT_MS` less a
+   * margin for the rest), closes the database pool, then stops the embedded server.
+   */
+  stop(drainTimeoutMs?: number): Promise<void>;
 }
 
 /**
@@ -58,9 +65,26 @@ export async function startServer(env: Record<string, string | undefined>): Prom
     url,
     config,
     embedded,
-    stop: async () => {
+    stop: async (drainTimeoutMs = Math.max(0, config.http.shutdownTimeoutMs - 1_000)) => {
+      await drainRequests(app, drainTimeoutMs);
       await app.close();
       await embedded?.stop();
     },
   };
+}
+
+/** Stops accepting connections and waits for in-flight requests (bounded); then drops every connection. */
+async function drainRequests(app: NestExpressApplication, timeoutMs: number): Promise<void> {
+  const drain = app.get(Drain);
+  drain.start();
+  const server = app.getHttpServer() as Server;
+  // Stops listening; on Node >= 19 this also closes idle keep-alive connections.
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const idle = await drain.whenIdle(timeoutMs);
+  if (!idle) {
+    new Logger('Shutdown').warn(`${drain.inFlightCount} request(s) still in flight after ${timeoutMs} ms; closing`);
+  }
+  server.closeAllConnections();
+  await closed;
 }

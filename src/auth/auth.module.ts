@@ -9,13 +9,14 @@ import { PlayerEntity } from './entities/player.entity.js';
 import { RefreshTokenEntity } from './entities/refresh-token.entity.js';
 import { RoleEntity } from './entities/role.entity.js';
 import { SigningKeyEntity } from './entities/signing-key.entity.js';
-import { JwtStrategy } from './jwt.strategy.js';
+import { BearerAuth } from './bearer-auth.js';
 import { LoginService } from './login.service.js';
 import { PlayersService } from './players.service.js';
 import { PrincipalGuard } from './principal.guard.js';
 import { RefreshTokensService } from './refresh-tokens.service.js';
 import { RolesService } from './roles.service.js';
 import { SigningKeysService } from './signing-keys.service.js';
+import { TokenCache } from './token-cache.js';
 import { TokensService } from './tokens.service.js';
 
 @Module({
@@ -32,10 +33,11 @@ import { TokensService } from './tokens.service.js';
     PlayersService,
     RefreshTokensService,
     LoginService,
-    JwtStrategy,
+    TokenCache,
+    BearerAuth,
     PrincipalGuard,
   ],
-  exports: [PrincipalGuard, RolesService, ClientsService, PlayersService, SigningKeysService],
+  exports: [PrincipalGuard, BearerAuth, RolesService, ClientsService, PlayersService, SigningKeysService],
 })
 export class AuthModule implements OnApplicationBootstrap {
   constructor(

@@ -2,7 +2,8 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import passport from 'passport';
-import { DomainError, NotAuthenticated, PermissionDenied } from '../common/errors.js';
+import { PermissionDenied } from '../common/errors.js';
+import { BearerAuth } from './bearer-auth.js';
 import {
   AUTH_SCHEME,
   type AuthScheme,
@@ -13,31 +14,6 @@ import {
 import { hasAnyPermission } from './permissions.js';
 import type { Principal } from './principal.js';
 
-const STRATEGY: Record<AuthScheme, string> = { bearer: 'jwt', sigv4: 'sigv4' };
-
-/** Turns passport-jwt's failure reasons into RallyHere's auth error codes. */
-function bearerFailure(info: unknown): NotAuthenticated {
-  if (info instanceof DomainError && info instanceof NotAuthenticated) return info;
-  const error = info as { name?: string; message?: string } | undefined;
-  const message = error?.message ?? '';
-  if (error?.name === 'TokenExpiredError') return new NotAuthenticated('auth_token_expired', 'Token is expired');
-  if (/No auth token/i.test(message)) {
-    return new NotAuthenticated(
-      'auth_not_jwt',
-      'Invalid Authorization - no bearer token in the Authorization header or cookie',
-    );
-  }
-  if (/invalid signature/i.test(message))
-    return new NotAuthenticated('auth_token_sig_invalid', 'Token Signature is invalid');
-  if (/malformed|invalid token|Unexpected token/i.test(message)) {
-    return new NotAuthenticated('auth_malformed_access', 'Invalid Authorization - malformed access token');
-  }
-  if (/jwt (issuer|audience|subject) invalid|invalid algorithm|jwt not active/i.test(message)) {
-    return new NotAuthenticated('auth_token_invalid_claim', `Token contained invalid claim value: ${message}`);
-  }
-  return new NotAuthenticated('auth_token_unknown', 'Failed to parse token');
-}
-
 /**
  * The global guard. Every route is closed unless marked `@Public()`; others
  * declare their scheme and permissions with `@Auth(...)` or `@SigV4Auth(...)`.
@@ -45,7 +21,10 @@ function bearerFailure(info: unknown): NotAuthenticated {
  */
 @Injectable()
 export class PrincipalGuard implements CanActivate {
-  constructor(private readonly reflector: Reflector) {}
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly bearer: BearerAuth,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
@@ -67,14 +46,16 @@ export class PrincipalGuard implements CanActivate {
     return true;
   }
 
+  /** Bearer tokens are verified here (see {@link BearerAuth}); AWS signatures by the passport `sigv4` strategy. */
   private authenticate(scheme: AuthScheme, request: Request, response: Response): Promise<Principal> {
+    if (scheme === 'bearer') return this.bearer.authenticate(request);
     return new Promise((resolve, reject) => {
       const callback = (error: unknown, user: Principal | false, info: unknown) => {
-        if (error) reject(error instanceof DomainError ? error : scheme === 'bearer' ? bearerFailure(error) : error);
-        else if (!user) reject(scheme === 'bearer' ? bearerFailure(info) : info);
+        if (error) reject(error);
+        else if (!user) reject(info);
         else resolve(user);
       };
-      passport.authenticate(STRATEGY[scheme], { session: false }, callback)(request, response, reject);
+      passport.authenticate(scheme, { session: false }, callback)(request, response, reject);
     });
   }
 }

@@ -12,8 +12,27 @@ export type NormalizedError =
       retryAfterSeconds?: number;
     };
 
-/** PostgreSQL error codes meaning the server is unreachable or restarting. */
-const CONNECTION_SQLSTATES = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '53300']);
+/**
+ * PostgreSQL error codes meaning the server is unreachable or restarting, or
+ * that the statement was rolled back for a transient reason (deadlock,
+ * serialization failure, lock or statement timeout): nothing was written and
+ * the request may be retried, so they answer 503, never 500.
+ */
+const CONNECTION_SQLSTATES = new Set([
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  '53300',
+  '40P01',
+  '40001',
+  '55P03',
+  '57014',
+]);
 const CONNECTION_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH']);
 
 export function isDatabaseUnavailable(error: unknown): boolean {

@@ -64,6 +64,13 @@ export class EnvironmentVariables {
   DATABASE_POOL_SIZE?: number;
 
   @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(500)
+  DATABASE_READ_POOL_SIZE?: number;
+
+  @IsOptional()
   @IsString()
   @MinLength(1)
   EMBEDDED_PG_DIR?: string;
@@ -129,6 +136,53 @@ export class EnvironmentVariables {
   @Min(0)
   @Max(600_000)
   SHUTDOWN_TIMEOUT_MS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  WEB_CONCURRENCY?: number;
+
+  @IsOptional()
+  @IsIn(['all', 'errors', 'none'])
+  LOG_REQUESTS?: string;
+
+  @IsOptional()
+  @IsBooleanString()
+  METRICS_ENABLED?: string;
+
+  @IsOptional()
+  @IsBooleanString()
+  RATE_LIMIT_ENABLED?: string;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  RATE_LIMIT_WINDOW_MS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000_000)
+  RATE_LIMIT_LIMIT?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000_000)
+  RATE_LIMIT_ANONYMOUS_LIMIT?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  TOKEN_CACHE_SIZE?: number;
 
   @IsOptional()
   @IsString()
@@ -206,12 +260,36 @@ export interface BootstrapAccessKey {
 /** Typed, validated configuration. Built once at start-up by {@link loadConfig}. */
 export class AppConfig {
   readonly env: NodeEnv;
-  readonly http: { host: string; port: number; bodyLimit: string; swagger: boolean; shutdownTimeoutMs: number };
-  readonly log: { level: string };
-  readonly database: { url?: string; poolSize: number; embeddedDir: string; embeddedPort: number };
+  readonly http: {
+    host: string;
+    port: number;
+    bodyLimit: string;
+    swagger: boolean;
+    shutdownTimeoutMs: number;
+    /** Worker processes of `npm run start:cluster` (`WEB_CONCURRENCY`); unset: one per core. */
+    workers?: number;
+  };
+  /** `requests`: which requests get an access-log line (errors: status >= 400 only). */
+  readonly log: { level: string; requests: 'all' | 'errors' | 'none' };
+  readonly metrics: { enabled: boolean };
+  /**
+   * Per-instance request budget: `limit` requests per `windowMs` for each
+   * authenticated principal, `anonymousLimit` for each IP on public routes.
+   */
+  readonly rateLimit: { enabled: boolean; windowMs: number; limit: number; anonymousLimit: number };
+  /** `readPoolSize`: connections of the separate pool that session reads use (0: reads share the main pool). */
+  readonly database: {
+    url?: string;
+    poolSize: number;
+    readPoolSize: number;
+    embeddedDir: string;
+    embeddedPort: number;
+  };
   readonly auth: {
     privateKeyPem?: string;
     issuer: string;
+    /** Verified access tokens remembered (until they expire) to spare an RSA check per request; 0 disables. */
+    tokenCacheSize: number;
     accessTokenTtlSeconds: number;
     refreshTokenTtlSeconds: number;
   };
@@ -325,17 +403,30 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       bodyLimit: raw.BODY_LIMIT ?? '100kb',
       swagger: raw.SWAGGER_ENABLED === undefined ? true : raw.SWAGGER_ENABLED === 'true',
       shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS ?? 10_000,
+      workers: raw.WEB_CONCURRENCY,
     },
-    log: { level: raw.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info') },
+    log: {
+      level: raw.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
+      requests: (raw.LOG_REQUESTS ?? 'all') as 'all' | 'errors' | 'none',
+    },
+    metrics: { enabled: raw.METRICS_ENABLED === undefined ? true : raw.METRICS_ENABLED === 'true' },
+    rateLimit: {
+      enabled: raw.RATE_LIMIT_ENABLED === undefined ? true : raw.RATE_LIMIT_ENABLED === 'true',
+      windowMs: raw.RATE_LIMIT_WINDOW_MS ?? 10_000,
+      limit: raw.RATE_LIMIT_LIMIT ?? 100,
+      anonymousLimit: raw.RATE_LIMIT_ANONYMOUS_LIMIT ?? 300,
+    },
     database: {
       url: raw.DATABASE_URL,
       poolSize: raw.DATABASE_POOL_SIZE ?? 20,
+      readPoolSize: raw.DATABASE_READ_POOL_SIZE ?? 4,
       embeddedDir: raw.EMBEDDED_PG_DIR ?? '.data/postgres',
       embeddedPort: raw.EMBEDDED_PG_PORT ?? 0,
     },
     auth: {
       privateKeyPem: raw.JWT_PRIVATE_KEY?.replace(/\\n/g, '\n'),
       issuer: raw.JWT_ISSUER ?? 'joinery',
+      tokenCacheSize: raw.TOKEN_CACHE_SIZE ?? 10_000,
       accessTokenTtlSeconds: raw.ACCESS_TOKEN_TTL_SECONDS ?? 3600,
       refreshTokenTtlSeconds: raw.REFRESH_TOKEN_TTL_SECONDS ?? 2_592_000,
     },

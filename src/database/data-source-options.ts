@@ -26,14 +26,19 @@ export function dataSourceOptions({
     synchronize: false,
     migrationsRun: false,
     logging: ['error', 'warn', 'migration'],
-    extra: {
-      max: poolSize,
-      application_name: applicationName,
-      connectionTimeoutMillis: 5_000,
-      idleTimeoutMillis: 30_000,
-      // A statement that waits longer than this on locks is a bug, not load.
-      statement_timeout: 15_000,
-      keepAlive: true,
-    },
+    extra: poolOptions(poolSize, applicationName),
+  };
+}
+
+/** The `pg` pool settings of every pool the service opens (the data source's, the read pool). */
+export function poolOptions(max: number, applicationName: string) {
+  return {
+    max,
+    application_name: applicationName,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+    // A statement that waits longer than this on locks is a bug, not load.
+    statement_timeout: 15_000,
+    keepAlive: true,
   };
 }

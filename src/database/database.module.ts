@@ -1,16 +1,20 @@
-import { Logger, Module } from '@nestjs/common';
+import { Global, Logger, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/config.js';
 import { dataSourceOptions } from './data-source-options.js';
 import { migrateWithLock } from './migrate.js';
+import { Sql } from './sql.js';
 
 /**
  * The PostgreSQL connection (the configured `DATABASE_URL`, or the embedded
  * server main.ts started). Pending migrations run before anything else can
  * use the connection.
  */
+@Global()
 @Module({
+  providers: [Sql],
+  exports: [Sql],
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [AppConfig],

@@ -52,8 +52,21 @@ export class TestApp {
     readonly baseUrl: string,
   ) {}
 
-  static async start(database: TestDatabase, env: Record<string, string> = {}): Promise<TestApp> {
-    const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: database.url, ...env });
+  static start(database: TestDatabase, env: Record<string, string> = {}): Promise<TestApp> {
+    return TestApp.startOn(database.url, env);
+  }
+
+  /** The same on any database URL (an embedded server a test started itself, for example). */
+  static async startOn(databaseUrl: string, env: Record<string, string> = {}): Promise<TestApp> {
+    // Rate limiting is off unless a test turns it on (test/operations/rate-limit.e2e-spec.ts): suites fire
+    // hundreds of requests from one principal and one IP.
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      RATE_LIMIT_ENABLED: 'false',
+      DATABASE_URL: databaseUrl,
+      ...env,
+    });
     const app = await createApp(config);
     await app.listen(0, '127.0.0.1');
     return new TestApp(app, (await app.getUrl()).replace('[::1]', '127.0.0.1'));

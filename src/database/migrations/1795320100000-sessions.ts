@@ -157,7 +157,7 @@ export class Sessions1795320100000 implements MigrationInterface {
   }
 }
 
-const FUNCTIONS = `
+export const FUNCTIONS = `
 -- The crossplay rule over a session's aggregates (twin of canJoin in src/crossplay/crossplay.ts).
 -- A player without crossplay settings (a GameLift seat) constrains nothing and fits anywhere.
 CREATE FUNCTION joinery_cp_can_join(

@@ -204,9 +204,8 @@ export class GameSessionsService {
   async resolve(gameSessionId: string): Promise<string> {
     const ref = this.ids.parseGameSessionId(gameSessionId);
     if (!ref) throw new SessionNotFound(gameSessionId);
-    if (ref.fleetId !== undefined) {
-      const [session] = await this.reader.listSessions({ ids: [ref.sessionId], fleetId: ref.fleetId, limit: 1 });
-      if (!session) throw new SessionNotFound(gameSessionId);
+    if (ref.fleetId !== undefined && !(await this.reader.sessionExists(ref.sessionId, ref.fleetId))) {
+      throw new SessionNotFound(gameSessionId);
     }
     return ref.sessionId;
   }

@@ -5,6 +5,8 @@ import type { DataSource } from 'typeorm';
 import { Conflict, InvalidRequest, PermissionDenied } from '../../common/errors.js';
 import { isUuid } from '../../common/ids.js';
 import { AppConfig } from '../../config/config.js';
+import { Sql } from '../../database/sql.js';
+import { MetricsService } from '../../metrics/metrics.service.js';
 import type { ResolvedSettings } from '../../crossplay/crossplay.service.js';
 import { type CreationPolicy, GameSessionEntity, type ProtectionPolicy } from './entities/game-session.entity.js';
 import type { SeatRole, SeatStatus } from './entities/seat.entity.js';
@@ -108,7 +110,9 @@ interface FunctionRow {
 export class SessionLedger {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sql: Sql,
     private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
   ) {}
 
   /** RallyHere create-or-join: the player's existing seat of that type, a seat in an open session, or a new session. */
@@ -117,7 +121,7 @@ export class SessionLedger {
     regionId: string | undefined,
     player: JoiningPlayer,
   ): Promise<SeatAssignment> {
-    const [row] = await this.dataSource.query<FunctionRow[]>(
+    const [row] = await this.sql.query<FunctionRow>(
       `SELECT * FROM joinery_create_or_join($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
       [
         sessionType,
@@ -130,7 +134,9 @@ export class SessionLedger {
         this.config.gamelift.fleetId,
         this.config.gamelift.region,
       ],
+      'joinery_create_or_join',
     );
+    this.metrics.joinOutcome('create_or_join', row.outcome);
     switch (row.outcome) {
       case 'template_not_found':
         throw new UnknownSessionType(sessionType);
@@ -148,7 +154,7 @@ export class SessionLedger {
   /** RallyHere join by id: takes up an invitation, or a seat in a public session. */
   async join(sessionId: string, player: JoiningPlayer): Promise<SeatAssignment> {
     if (!isUuid(sessionId)) throw new SessionNotFound(sessionId);
-    const [row] = await this.dataSource.query<FunctionRow[]>(
+    const [row] = await this.sql.query<FunctionRow>(
       `SELECT * FROM joinery_join_session($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
       [
         sessionId,
@@ -158,7 +164,9 @@ export class SessionLedger {
         player.customData ? JSON.stringify(player.customData) : null,
         player.password ?? null,
       ],
+      'joinery_join_session',
     );
+    this.metrics.joinOutcome('join', row.outcome);
     switch (row.outcome) {
       case 'not_joinable':
         throw new SessionNotJoinable(sessionId);
@@ -183,7 +191,7 @@ export class SessionLedger {
     customData?: Record<string, string>,
   ): Promise<SeatAssignment> {
     if (!isUuid(sessionId)) throw new SessionNotFound(sessionId);
-    const [row] = await this.dataSource.query<FunctionRow[]>(`SELECT * FROM joinery_invite($1, $2, $3, $4, $5, $6)`, [
+    const [row] = await this.sql.query<FunctionRow>(`SELECT * FROM joinery_invite($1, $2, $3, $4, $5, $6)`, [
       sessionId,
       playerId,
       actor.playerId ?? null,
@@ -199,7 +207,7 @@ export class SessionLedger {
   /** Leave (the actor removes themselves), kick, or cancel an invitation (the leader or a privileged actor). */
   async removePlayer(sessionId: string, playerId: string, actor: Actor): Promise<void> {
     if (!isUuid(sessionId)) throw new SessionNotFound(sessionId);
-    const [{ outcome }] = await this.dataSource.query<{ outcome: string }[]>(
+    const [{ outcome }] = await this.sql.query<{ outcome: string }>(
       `SELECT joinery_remove_player($1, $2, $3, $4) AS outcome`,
       [sessionId, playerId, actor.playerId ?? null, actor.privileged],
     );
@@ -209,7 +217,7 @@ export class SessionLedger {
   /** Makes a member the leader (the leader or a privileged actor). */
   async promote(sessionId: string, playerId: string, actor: Actor): Promise<void> {
     if (!isUuid(sessionId)) throw new SessionNotFound(sessionId);
-    const [{ outcome }] = await this.dataSource.query<{ outcome: string }[]>(
+    const [{ outcome }] = await this.sql.query<{ outcome: string }>(
       `SELECT joinery_promote($1, $2, $3, $4) AS outcome`,
       [sessionId, playerId, actor.playerId ?? null, actor.privileged],
     );
@@ -225,7 +233,7 @@ export class SessionLedger {
   /** Closes an active session (the leader or a privileged actor); its seats are completed. */
   async close(sessionId: string, actor: Actor): Promise<void> {
     if (!isUuid(sessionId)) throw new SessionNotFound(sessionId);
-    const [{ outcome }] = await this.dataSource.query<{ outcome: string }[]>(
+    const [{ outcome }] = await this.sql.query<{ outcome: string }>(
       `SELECT joinery_close_session($1, $2, $3) AS outcome`,
       [sessionId, actor.playerId ?? null, actor.privileged],
     );
@@ -238,7 +246,7 @@ export class SessionLedger {
    */
   async updateSession(sessionId: string, changes: SessionChanges, actor: Actor): Promise<void> {
     if (!isUuid(sessionId)) throw new SessionNotFound(sessionId);
-    const rows = await this.dataSource.query<{ id: string; allowed: boolean }[]>(
+    const rows = await this.sql.query<{ id: string; allowed: boolean }>(
       `WITH target AS (
          SELECT id, $8::boolean OR joinery_is_leader(id, $9) AS allowed FROM game_session WHERE id = $1 AND status = 'ACTIVE'
        ), updated AS (
@@ -278,7 +286,7 @@ export class SessionLedger {
    */
   async reserveSeats(sessionId: string, players: { playerId: string; playerData?: string }[]): Promise<ReservedSeat[]> {
     if (!isUuid(sessionId)) throw new SessionNotFound(sessionId);
-    const rows = await this.dataSource.query<{ outcome: string; seat_id: string; player_id: string }[]>(
+    const rows = await this.sql.query<{ outcome: string; seat_id: string; player_id: string }>(
       `SELECT * FROM joinery_reserve_seats($1, $2, $3, $4)`,
       [
         sessionId,
@@ -286,8 +294,17 @@ export class SessionLedger {
         players.map((p) => p.playerData ?? null),
         this.config.gamelift.reservationTimeoutSeconds,
       ],
+      'joinery_reserve_seats',
     );
     const first = rows[0]?.outcome;
+    if (first === 'reserved' || first === 'existing') {
+      const reserved = rows.filter((r) => r.outcome === 'reserved').length;
+      this.metrics.joinOutcome('reserve', 'reserved', reserved);
+      this.metrics.joinOutcome('reserve', 'existing', rows.length - reserved);
+      this.metrics.seatsReserved(reserved);
+    } else {
+      this.metrics.joinOutcome('reserve', first ?? 'none');
+    }
     if (first === 'not_found') throw new SessionNotFound(sessionId);
     if (first === 'invalid_status') {
       throw new InvalidSessionStatus(`Game session ${sessionId} is not ACTIVE or does not accept new players`);
@@ -303,10 +320,9 @@ export class SessionLedger {
   /** GameLift AcceptPlayerSession: RESERVED → ACTIVE, only before the deadline. */
   async acceptSeat(seatId: string): Promise<void> {
     if (!isUuid(seatId)) throw new SeatNotFound(seatId);
-    const [{ outcome }] = await this.dataSource.query<{ outcome: string }[]>(
-      `SELECT joinery_accept_seat($1) AS outcome`,
-      [seatId],
-    );
+    const [{ outcome }] = await this.sql.query<{ outcome: string }>(`SELECT joinery_accept_seat($1) AS outcome`, [
+      seatId,
+    ]);
     if (outcome === 'not_found') throw new SeatNotFound(seatId);
     if (outcome === 'timed_out')
       throw new InvalidSessionStatus(`Player session ${seatId} timed out`, 'player_session_timed_out');
@@ -324,10 +340,10 @@ export class SessionLedger {
     status: Extract<SeatStatus, 'COMPLETED' | 'TIMEDOUT'> = 'COMPLETED',
   ): Promise<boolean> {
     if (!isUuid(seatId)) throw new SeatNotFound(seatId);
-    const [{ outcome }] = await this.dataSource.query<{ outcome: string }[]>(
-      `SELECT joinery_release_seat($1, $2) AS outcome`,
-      [seatId, status],
-    );
+    const [{ outcome }] = await this.sql.query<{ outcome: string }>(`SELECT joinery_release_seat($1, $2) AS outcome`, [
+      seatId,
+      status,
+    ]);
     if (outcome === 'not_found') throw new SeatNotFound(seatId);
     return outcome === 'released';
   }
@@ -335,7 +351,7 @@ export class SessionLedger {
   /** An operator frees a stuck seat: a reservation ends TIMEDOUT, an active seat COMPLETED. */
   async releaseSeatByOperator(seatId: string): Promise<void> {
     if (!isUuid(seatId)) throw new SeatNotFound(seatId);
-    const [{ outcome }] = await this.dataSource.query<{ outcome: string }[]>(
+    const [{ outcome }] = await this.sql.query<{ outcome: string }>(
       `SELECT joinery_release_seat_by_operator($1) AS outcome`,
       [seatId],
     );
@@ -347,7 +363,7 @@ export class SessionLedger {
   /** Ends a session and completes its seats. Returns false when it had already ended. */
   async terminate(sessionId: string, reason: string): Promise<boolean> {
     if (!isUuid(sessionId)) throw new SessionNotFound(sessionId);
-    const [{ outcome }] = await this.dataSource.query<{ outcome: string }[]>(
+    const [{ outcome }] = await this.sql.query<{ outcome: string }>(
       `SELECT joinery_terminate_session($1, $2) AS outcome`,
       [sessionId, reason],
     );
@@ -357,10 +373,11 @@ export class SessionLedger {
 
   /** Times out overdue reservations (a batch of sessions per call). Returns how many seats were freed. */
   async sweepReservations(sessionsPerBatch = 200): Promise<number> {
-    const [{ expired }] = await this.dataSource.query<{ expired: number }[]>(
+    const [{ expired }] = await this.sql.query<{ expired: number }>(
       `SELECT joinery_sweep_reservations($1) AS expired`,
       [sessionsPerBatch],
     );
+    this.metrics.seatsTimedOut(expired);
     return expired;
   }
 
@@ -417,7 +434,7 @@ export class SessionLedger {
   /** Changes a live (ACTIVE or ACTIVATING) session: capacity, name, creation policy, properties. */
   async updateGameSession(sessionId: string, changes: GameSessionChanges): Promise<void> {
     if (!isUuid(sessionId)) throw new SessionNotFound(sessionId);
-    const [{ outcome }] = await this.dataSource.query<{ outcome: string }[]>(
+    const [{ outcome }] = await this.sql.query<{ outcome: string }>(
       `SELECT joinery_update_game_session($1, $2, $3, $4, $5, $6) AS outcome`,
       [
         sessionId,
@@ -455,10 +472,9 @@ export class SessionLedger {
   /** The game server is ready: ACTIVATING → ACTIVE. Returns false when it already was ACTIVE. */
   async activateGameSession(sessionId: string): Promise<boolean> {
     if (!isUuid(sessionId)) throw new SessionNotFound(sessionId);
-    const [{ outcome }] = await this.dataSource.query<{ outcome: string }[]>(
-      `SELECT joinery_activate_session($1) AS outcome`,
-      [sessionId],
-    );
+    const [{ outcome }] = await this.sql.query<{ outcome: string }>(`SELECT joinery_activate_session($1) AS outcome`, [
+      sessionId,
+    ]);
     if (outcome === 'not_found') throw new SessionNotFound(sessionId);
     if (outcome === 'invalid_status') {
       throw new InvalidSessionStatus(`Session ${sessionId} is not ACTIVATING and cannot be activated`);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { Sql } from '../../database/sql.js';
 import { isUuid } from '../../common/ids.js';
 import { GameSessionEntity, type GameSessionStatus } from './entities/game-session.entity.js';
 import { SeatEntity, type SeatStatus } from './entities/seat.entity.js';
@@ -98,13 +99,18 @@ export interface SeatQuery {
  */
 @Injectable()
 export class SessionReader {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sql: Sql,
+  ) {}
 
   async snapshot(sessionId: string): Promise<SessionSnapshot | undefined> {
     if (!isUuid(sessionId)) return undefined;
-    const rows = await this.dataSource.query<
-      { session: Record<string, unknown>; teams: Record<string, unknown>[]; seats: Record<string, unknown>[] | null }[]
-    >(
+    const rows = await this.sql.read<{
+      session: Record<string, unknown>;
+      teams: Record<string, unknown>[];
+      seats: Record<string, unknown>[] | null;
+    }>(
       `SELECT to_jsonb(g) - 'password_digest' AS session,
               (SELECT jsonb_agg(to_jsonb(t) ORDER BY t.team_id) FROM session_team t WHERE t.session_id = g.id) AS teams,
               (SELECT jsonb_agg(to_jsonb(s) ORDER BY s.created_at, s.id) FROM seat s
@@ -140,10 +146,10 @@ export class SessionReader {
     offset: number,
     limit: number,
   ): Promise<{ sessions: GameSessionEntity[]; more: boolean }> {
-    const rows = await this.dataSource.query<Record<string, unknown>[]>(
+    const rows = await this.sql.read<Record<string, unknown>>(
       `SELECT to_jsonb(g) - 'password_digest' AS session FROM game_session g
         WHERE g.type = $1 AND g.status = 'ACTIVE' AND g.public AND g.creation_policy = 'ACCEPT_ALL'
-          AND g.player_count < g.max_players AND ($2::text IS NULL OR g.region_id = $2)
+          AND g.has_room AND ($2::text IS NULL OR g.region_id = $2)
         ORDER BY g.created_at, g.id
         OFFSET $3 LIMIT $4`,
       [sessionType, regionId ?? null, offset, limit + 1],
@@ -158,6 +164,16 @@ export class SessionReader {
     return this.dataSource
       .getRepository(SeatEntity)
       .find({ where: { sessionId }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  /** Whether a session exists (in the fleet, when given): one index probe, for requests that only name it. */
+  async sessionExists(sessionId: string, fleetId?: string): Promise<boolean> {
+    if (!isUuid(sessionId)) return false;
+    const rows = await this.sql.read(
+      `SELECT 1 FROM game_session WHERE id = $1 AND ($2::text IS NULL OR fleet_id = $2)`,
+      [sessionId, fleetId ?? null],
+    );
+    return rows.length > 0;
   }
 
   /**
@@ -190,7 +206,7 @@ export class SessionReader {
       );
     }
     const order = query.orderBy ? `${query.orderBy(params)}, g.id` : `g.created_at ${direction}, g.id ${direction}`;
-    const rows = await this.dataSource.query<{ session: Record<string, unknown> }[]>(
+    const rows = await this.sql.read<{ session: Record<string, unknown> }>(
       `SELECT to_jsonb(g) - 'password_digest' || jsonb_build_object('player_count', ${LIVE_PLAYER_COUNT}) AS session
          FROM game_session g
         ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
@@ -222,7 +238,7 @@ export class SessionReader {
         )}::uuid)`,
       );
     }
-    const rows = await this.dataSource.query<{ seat: Record<string, unknown>; session: Record<string, unknown> }[]>(
+    const rows = await this.sql.read<{ seat: Record<string, unknown>; session: Record<string, unknown> }>(
       `SELECT to_jsonb(s) || CASE WHEN ${OVERDUE}
                                   THEN jsonb_build_object('status', 'TIMEDOUT', 'ended_at', s.reserved_until)
                                   ELSE '{}'::jsonb END AS seat,

@@ -1,0 +1,86 @@
+import { SignatureV4 } from '@smithy/signature-v4';
+import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
+import type { HttpTarget, JsonResponse, Recorder } from './load.js';
+import { errorKey } from './load.js';
+
+/** SHA-256 for the signer on node:crypto (the pure-JS one would cost the load generator more CPU). */
+class NodeSha256 {
+  private hash: Hash | Hmac;
+
+  constructor(private readonly secret?: string | ArrayBuffer | ArrayBufferView) {
+    this.hash = this.create();
+  }
+
+  update(data: string | ArrayBuffer | ArrayBufferView): void {
+    this.hash.update(typeof data === 'string' ? data : Buffer.from(data as Uint8Array));
+  }
+
+  digest(): Promise<Uint8Array> {
+    return Promise.resolve(new Uint8Array(this.hash.digest()));
+  }
+
+  reset(): void {
+    this.hash = this.create();
+  }
+
+  private create(): Hash | Hmac {
+    if (this.secret === undefined) return createHash('sha256');
+    const key = typeof this.secret === 'string' ? this.secret : Buffer.from(this.secret as Uint8Array);
+    return createHmac('sha256', key);
+  }
+}
+
+/** The development access key bootstrapped by the service (docs/gamelift.md); the bench passes it explicitly. */
+export const BENCH_ACCESS_KEY = {
+  accessKeyId: 'AKIAJOINERYDEVKEY001',
+  secretAccessKey: 'joineryDevSecretAccessKeyChangeMe0000000',
+};
+
+/** GameLift's AWS JSON 1.1 protocol: `POST /`, `X-Amz-Target: GameLift.<Operation>`, signed with SigV4. */
+export class GameLiftTarget {
+  private readonly signer = new SignatureV4({
+    service: 'gamelift',
+    region: 'us-east-1',
+    credentials: BENCH_ACCESS_KEY,
+    sha256: NodeSha256,
+  });
+  private readonly url: URL;
+
+  constructor(
+    private readonly http: HttpTarget,
+    origin: string,
+  ) {
+    this.url = new URL(origin);
+  }
+
+  async call<T = any>(operation: string, input: unknown): Promise<JsonResponse<T>> {
+    const body = JSON.stringify(input);
+    const signed = await this.signer.sign({
+      method: 'POST',
+      protocol: this.url.protocol,
+      hostname: this.url.hostname,
+      port: Number(this.url.port),
+      path: '/',
+      headers: {
+        host: this.url.host,
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': `GameLift.${operation}`,
+      },
+      body,
+    });
+    return this.http.request<T>('POST', '/', { headers: signed.headers, rawBody: body });
+  }
+
+  /** A timed call (signing included, as a client's SDK does it). */
+  async timed<T = any>(recorder: Recorder, kind: string, operation: string, input: unknown) {
+    const done = recorder.start(kind);
+    try {
+      const response = await this.call<T>(operation, input);
+      done(response.status === 200 ? undefined : errorKey(response));
+      return response;
+    } catch (error) {
+      done(`network ${(error as { code?: string }).code ?? (error as Error).name}`);
+      return undefined;
+    }
+  }
+}

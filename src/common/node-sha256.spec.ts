@@ -1,0 +1,37 @@
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { NodeSha256 } from './node-sha256.js';
+
+async function both(secret: string | Uint8Array | undefined, parts: (string | Uint8Array)[]) {
+  const node = new NodeSha256(secret);
+  const js = new Sha256(secret);
+  for (const part of parts) {
+    node.update(part);
+    js.update(part);
+  }
+  return [Buffer.from(await node.digest()).toString('hex'), Buffer.from(await js.digest()).toString('hex')];
+}
+
+describe('NodeSha256', () => {
+  it('hashes like @aws-crypto/sha256-js', async () => {
+    const [node, js] = await both(undefined, ['GET\n/\n', new Uint8Array([1, 2, 3]), 'é']);
+    expect(node).toBe(js);
+    expect(node).toHaveLength(64);
+  });
+
+  it('computes the same HMACs, with string and byte keys', async () => {
+    for (const secret of ['AWS4secret', new Uint8Array([9, 8, 7, 6])]) {
+      const [node, js] = await both(secret, ['20261122', new Uint8Array(Buffer.from('us-east-1'))]);
+      expect(node).toBe(js);
+    }
+  });
+
+  it('starts over after reset', async () => {
+    const hash = new NodeSha256();
+    hash.update('something else');
+    hash.reset();
+    hash.update('abc');
+    expect(Buffer.from(await hash.digest()).toString('hex')).toBe(
+      'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+    );
+  });
+});

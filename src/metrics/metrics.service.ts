@@ -1,0 +1,188 @@
+import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import cluster from 'node:cluster';
+import { randomUUID } from 'node:crypto';
+import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Sql } from '../database/sql.js';
+
+/** How long the seat gauges' query result is reused (a scrape must stay cheap). */
+const SEAT_GAUGE_TTL_MS = 5_000;
+const CLUSTER_REQUEST = 'joinery:metrics-request';
+let workerAggregator: unknown;
+const CLUSTER_REPLY = 'joinery:metrics-reply';
+
+export type JoinOperation = 'create_or_join' | 'join' | 'reserve';
+
+/**
+ * The service's Prometheus metrics (prom-client), in a registry of its own
+ * per application:
+ *  - `http_request_duration_seconds{method,route,status_code}`: latency per
+ *    route pattern (`/session/v1/session/:session_id`, never the raw URL);
+ *  - `joinery_join_outcomes_total{operation,outcome}`: what the ledger
+ *    answered (created, joined, existing, reserved, or the refusal's code);
+ *  - `joinery_seats_reserved_total`, `joinery_seats_timed_out_total`:
+ *    GameLift reservations made, and freed by the sweeper;
+ *  - `joinery_seats{status}`: occupied seats now (RESERVED, ACTIVE), read from
+ *    the database at most every 5 s;
+ *  - `joinery_db_pool_connections{pool,state}`: this instance's pg pools
+ *    (`main`, `read`; total, idle, waiting, max);
+ *  - Node's process metrics (`process_*`, `nodejs_*`).
+ * Under `npm run start:cluster`, `/metrics` answers for the whole cluster:
+ * the worker asks the primary, which sums every worker's metrics.
+ */
+@Injectable()
+export class MetricsService implements OnModuleDestroy {
+  readonly registry = new Registry();
+  private readonly logger = new Logger(MetricsService.name);
+  private readonly http: Histogram<'method' | 'route' | 'status_code'>;
+  private readonly joins: Counter<'operation' | 'outcome'>;
+  private readonly reserved: Counter;
+  private readonly timedOut: Counter;
+  private seatCounts?: { at: number; counts: Promise<Map<string, number>> };
+
+  constructor(private readonly sql: Sql) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry });
+    this.http = new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'HTTP request latency by route pattern',
+      labelNames: ['method', 'route', 'status_code'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    });
+    this.joins = new Counter({
+      name: 'joinery_join_outcomes_total',
+      help: 'Seat requests by operation and outcome (created, joined, existing, reserved, or the refusal code)',
+      labelNames: ['operation', 'outcome'],
+      registers,
+    });
+    this.reserved = new Counter({
+      name: 'joinery_seats_reserved_total',
+      help: 'Seats reserved (GameLift CreatePlayerSession(s)), awaiting the game server',
+      registers,
+    });
+    this.timedOut = new Counter({
+      name: 'joinery_seats_timed_out_total',
+      help: 'Reservations timed out by the sweeper of this instance',
+      registers,
+    });
+    // Before the seat gauge, whose query would otherwise be counted as waiting for a connection.
+    new Gauge({
+      name: 'joinery_db_pool_connections',
+      help: "This instance's PostgreSQL pools (main: the ledger; read: session reads): total, idle, waiting (requests queued for a connection), max",
+      labelNames: ['pool', 'state'],
+      registers,
+      collect() {
+        const pools = sql.poolUse();
+        for (const [pool, use] of Object.entries(pools)) {
+          if (!use) continue;
+          this.set({ pool, state: 'total' }, use.total);
+          this.set({ pool, state: 'idle' }, use.idle);
+          this.set({ pool, state: 'waiting' }, use.waiting);
+          this.set({ pool, state: 'max' }, use.max);
+        }
+      },
+    });
+    const seats = () => this.seats();
+    new Gauge({
+      name: 'joinery_seats',
+      help: 'Occupied seats by status (read from the database, cached 5 s)',
+      labelNames: ['status'],
+      registers,
+      async collect() {
+        const counts = await seats();
+        for (const status of ['RESERVED', 'ACTIVE']) this.set({ status }, counts.get(status) ?? 0);
+      },
+    });
+    if (cluster.isWorker) {
+      // prom-client answers the primary's requests for this worker's metrics once an AggregatorRegistry exists.
+      workerAggregator ??= new AggregatorRegistry();
+      AggregatorRegistry.setRegistries([this.registry]);
+    }
+  }
+
+  onModuleDestroy(): void {
+    this.registry.clear();
+  }
+
+  /** Express middleware timing every request, labelled with the matched route pattern. */
+  readonly middleware = (request: Request, response: Response, next: NextFunction): void => {
+    const started = process.hrtime.bigint();
+    response.once('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const route = (request.route as { path?: string } | undefined)?.path ?? 'unmatched';
+      this.http.observe({ method: request.method, route, status_code: response.statusCode }, seconds);
+    });
+    next();
+  };
+
+  joinOutcome(operation: JoinOperation, outcome: string, count = 1): void {
+    this.joins.inc({ operation, outcome }, count);
+  }
+
+  seatsReserved(count: number): void {
+    if (count > 0) this.reserved.inc(count);
+  }
+
+  seatsTimedOut(count: number): void {
+    if (count > 0) this.timedOut.inc(count);
+  }
+
+  /** The exposition: this process's metrics, or the whole cluster's when run as a cluster worker. */
+  async exposition(): Promise<{ contentType: string; body: string }> {
+    const contentType = this.registry.contentType;
+    if (!cluster.isWorker || !process.send) return { contentType, body: await this.registry.metrics() };
+    try {
+      return { contentType, body: await askPrimary() };
+    } catch (error) {
+      this.logger.warn(`cluster metrics unavailable (${String(error)}); answering this worker's`);
+      return { contentType, body: await this.registry.metrics() };
+    }
+  }
+
+  private seats(): Promise<Map<string, number>> {
+    const now = Date.now();
+    if (!this.seatCounts || now - this.seatCounts.at > SEAT_GAUGE_TTL_MS) {
+      const counts = this.sql
+        .read<{ status: string; n: number }>(
+          `SELECT status, count(*)::int AS n FROM seat WHERE status IN ('RESERVED', 'ACTIVE') GROUP BY status`,
+        )
+        .then((rows) => new Map(rows.map((r) => [r.status, r.n])));
+      this.seatCounts = { at: now, counts };
+      counts.catch(() => (this.seatCounts = undefined));
+    }
+    return this.seatCounts.counts;
+  }
+}
+
+/** Asks the cluster primary for every worker's metrics, summed (see cluster.ts). */
+function askPrimary(timeoutMs = 3_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const id = randomUUID();
+    const timer = setTimeout(() => {
+      process.off('message', onMessage);
+      reject(new Error('the cluster primary did not answer'));
+    }, timeoutMs);
+    const onMessage = (message: { type?: string; id?: string; body?: string; error?: string }) => {
+      if (message?.type !== CLUSTER_REPLY || message.id !== id) return;
+      clearTimeout(timer);
+      process.off('message', onMessage);
+      if (message.error !== undefined) reject(new Error(message.error));
+      else resolve(message.body ?? '');
+    };
+    process.on('message', onMessage);
+    process.send!({ type: CLUSTER_REQUEST, id });
+  });
+}
+
+/** In the cluster primary: answers workers' requests for the cluster's metrics. */
+export function serveClusterMetrics(): void {
+  const aggregator = new AggregatorRegistry();
+  cluster.on('message', (worker, message: { type?: string; id?: string }) => {
+    if (message?.type !== CLUSTER_REQUEST) return;
+    aggregator.clusterMetrics().then(
+      (body) => worker.send({ type: CLUSTER_REPLY, id: message.id, body }),
+      (error: unknown) => worker.send({ type: CLUSTER_REPLY, id: message.id, error: String(error) }),
+    );
+  });
+}

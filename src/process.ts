@@ -1,0 +1,43 @@
+import { Logger } from '@nestjs/common';
+import { ConfigError } from './config/config.js';
+import { type RunningServer, startServer } from './server.js';
+
+/**
+ * One service process: starts the server from the environment and stops it
+ * gracefully on SIGTERM/SIGINT, exiting within `SHUTDOWN_TIMEOUT_MS`
+ * (status 0 after a clean stop, 1 when the hard deadline was reached).
+ * Used by main.ts and by each worker of cluster.ts.
+ */
+export async function runService(env: Record<string, string | undefined>): Promise<RunningServer> {
+  const server = await startServer(env);
+  const logger = new Logger('Shutdown');
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    const timeoutMs = server.config.http.shutdownTimeoutMs;
+    logger.log(`${signal}: refusing new requests, finishing in-flight ones (at most ${timeoutMs} ms), then stopping`);
+    setTimeout(() => {
+      logger.error(`shutdown took longer than ${timeoutMs} ms; exiting`);
+      process.exit(1);
+    }, timeoutMs).unref();
+    try {
+      await server.stop();
+      process.exit(0);
+    } catch (error) {
+      logger.error(`shutdown failed: ${String(error)}`);
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  return server;
+}
+
+/** Reports a start-up failure and exits with status 1. */
+export function failedToStart(error: unknown): never {
+  if (error instanceof ConfigError) console.error(error.message);
+  else console.error('Joinery failed to start:', error);
+  process.exit(1);
+}
