@@ -10,6 +10,7 @@ import { RefreshTokenEntity } from './entities/refresh-token.entity.js';
 import { RoleEntity } from './entities/role.entity.js';
 import { SigningKeyEntity } from './entities/signing-key.entity.js';
 import { BearerAuth } from './bearer-auth.js';
+import { JwtStrategy } from './jwt.strategy.js';
 import { LoginService } from './login.service.js';
 import { PlayersService } from './players.service.js';
 import { PrincipalGuard } from './principal.guard.js';
@@ -34,6 +35,7 @@ import { TokensService } from './tokens.service.js';
     RefreshTokensService,
     LoginService,
     TokenCache,
+    JwtStrategy,
     BearerAuth,
     PrincipalGuard,
   ],

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
+import passport from 'passport';
 import jwt from 'jsonwebtoken';
 import { DomainError, NotAuthenticated } from '../common/errors.js';
-import { AppConfig } from '../config/config.js';
-import { type AccessTokenClaims, type Principal, principalFromClaims } from './principal.js';
-import { SigningKeysService } from './signing-keys.service.js';
+import type { Principal } from './principal.js';
 import { TokenCache } from './token-cache.js';
 
 const BEARER = /^\s*bearer\s+(\S+)\s*$/i;
@@ -54,41 +53,30 @@ export function bearerFailure(info: unknown): NotAuthenticated {
 }
 
 /**
- * Verifies Joinery's RS256 access tokens (`jsonwebtoken`, the key chosen by
- * the token's `kid`, the configured issuer). A token already verified by
- * this instance is answered from {@link TokenCache} until it expires, so the
- * RSA check runs once per token, not once per request.
+ * Bearer authentication: a token this instance already verified is answered
+ * from {@link TokenCache} until it expires; any other goes through the
+ * passport `jwt` strategy ({@link JwtStrategy}, passport-jwt). So the RSA
+ * check runs once per token, not once per request.
  */
 @Injectable()
 export class BearerAuth {
-  constructor(
-    private readonly config: AppConfig,
-    private readonly keys: SigningKeysService,
-    private readonly tokens: TokenCache,
-  ) {}
+  constructor(private readonly tokens: TokenCache) {}
 
-  async authenticate(request: Request): Promise<Principal> {
+  async authenticate(request: Request, response: Response): Promise<Principal> {
     const token = bearerToken(request);
     if (!token) throw bearerFailure(new Error('No auth token'));
     const cached = this.tokens.get(token);
     if (cached) return cached;
-    const decoded = jwt.decode(token, { complete: true });
-    if (!decoded || typeof decoded.payload === 'string') {
-      throw new NotAuthenticated('auth_malformed_access', 'Invalid Authorization - malformed access token');
-    }
-    const key = await this.keys.verificationKey(decoded.header.kid);
-    let claims: AccessTokenClaims & jwt.JwtPayload & { sub: string };
-    try {
-      // jsonwebtoken takes a KeyObject as well as PEM; the typings only name strings and buffers.
-      claims = jwt.verify(token, key as unknown as string, {
-        algorithms: ['RS256'],
-        issuer: this.config.auth.issuer,
-      }) as AccessTokenClaims & jwt.JwtPayload & { sub: string };
-    } catch (error) {
-      throw bearerFailure(error);
-    }
-    const principal = principalFromClaims(claims.sub, claims);
-    if (claims.exp) this.tokens.set(token, principal, claims.exp * 1000);
+    const principal = await new Promise<Principal>((resolve, reject) => {
+      const callback = (error: unknown, user: Principal | false, info: unknown) => {
+        if (error) reject(bearerFailure(error));
+        else if (!user) reject(bearerFailure(info));
+        else resolve(user);
+      };
+      passport.authenticate('jwt', { session: false }, callback)(request, response, reject);
+    });
+    const exp = (jwt.decode(token) as jwt.JwtPayload | null)?.exp;
+    if (exp) this.tokens.set(token, principal, exp * 1000);
     return principal;
   }
 }

@@ -48,7 +48,7 @@ export class PrincipalGuard implements CanActivate {
 
   /** Bearer tokens are verified here (see {@link BearerAuth}); AWS signatures by the passport `sigv4` strategy. */
   private authenticate(scheme: AuthScheme, request: Request, response: Response): Promise<Principal> {
-    if (scheme === 'bearer') return this.bearer.authenticate(request);
+    if (scheme === 'bearer') return this.bearer.authenticate(request, response);
     return new Promise((resolve, reject) => {
       const callback = (error: unknown, user: Principal | false, info: unknown) => {
         if (error) reject(error);
