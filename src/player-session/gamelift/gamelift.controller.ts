@@ -15,33 +15,12 @@ import type { Request, Response } from 'express';
 import { SigV4Auth } from '../../auth/decorators.js';
 import { AMZ_JSON, awsRequestId } from './aws-errors.js';
 import {
-  CreateGameSessionInput,
-  CreatePlayerSessionInput,
-  CreatePlayerSessionsInput,
-  DescribeGameSessionsInput,
-  DescribePlayerSessionsInput,
-  GameSessionInput,
-  PlayerSessionInput,
-  SearchGameSessionsInput,
-  TerminateGameSessionInput,
-  UpdateGameSessionInput,
-  UpdatePlayerSessionCreationPolicyInput,
-} from './dto/operations.dto.js';
-import { GameLiftOperations, OPERATION_NAMES, operationPermissions, TARGET_PREFIX } from './gamelift.operations.js';
-
-const INPUTS = [
-  CreateGameSessionInput,
-  DescribeGameSessionsInput,
-  SearchGameSessionsInput,
-  UpdateGameSessionInput,
-  TerminateGameSessionInput,
-  CreatePlayerSessionInput,
-  CreatePlayerSessionsInput,
-  DescribePlayerSessionsInput,
-  GameSessionInput,
-  PlayerSessionInput,
-  UpdatePlayerSessionCreationPolicyInput,
-];
+  GameLiftOperations,
+  OPERATION_INPUTS,
+  OPERATION_NAMES,
+  operationPermissions,
+  TARGET_PREFIX,
+} from './gamelift.operations.js';
 
 /**
  * The GameLift endpoint: AWS JSON 1.1 on `POST /`, routed by
@@ -49,7 +28,7 @@ const INPUTS = [
  * Made for the AWS SDKs (the explorer documents it but cannot sign it; see docs/gamelift.md).
  */
 @ApiTags('GameLift (AWS JSON 1.1)')
-@ApiExtraModels(...INPUTS)
+@ApiExtraModels(...OPERATION_INPUTS)
 @Controller()
 export class GameLiftController {
   constructor(private readonly operations: GameLiftOperations) {}
@@ -72,7 +51,7 @@ export class GameLiftController {
     required: true,
     schema: { type: 'string', enum: [...OPERATION_NAMES].map((name) => `${TARGET_PREFIX}${name}`) },
   })
-  @ApiBody({ schema: { oneOf: INPUTS.map((input) => ({ $ref: getSchemaPath(input) })) } })
+  @ApiBody({ schema: { oneOf: OPERATION_INPUTS.map((input) => ({ $ref: getSchemaPath(input) })) } })
   @ApiOkResponse({
     description: "The operation's output (e.g. `{GameSession}`, `{PlayerSession}`), timestamps in epoch seconds",
   })

@@ -22,6 +22,21 @@ import { PlayerSessionsService } from './player-sessions.service.js';
 
 export const TARGET_PREFIX = 'GameLift.';
 
+/** The operations' input classes (each documented in the explorer). */
+export const OPERATION_INPUTS = [
+  CreateGameSessionInput,
+  DescribeGameSessionsInput,
+  SearchGameSessionsInput,
+  UpdateGameSessionInput,
+  TerminateGameSessionInput,
+  CreatePlayerSessionInput,
+  CreatePlayerSessionsInput,
+  DescribePlayerSessionsInput,
+  GameSessionInput,
+  PlayerSessionInput,
+  UpdatePlayerSessionCreationPolicyInput,
+];
+
 /** Every operation served on `POST /`. */
 export const OPERATION_NAMES = new Set([
   'CreateGameSession',
