@@ -97,7 +97,7 @@ export default async function globalSetup(): Promise<void> {
     globalThis.joineryTestTeardown = embedded.stop;
     adminUrl = embedded.url;
     console.log(
-      `\n[test-db] no server on 127.0.0.1:5432: tests use embedded PostgreSQL (${Date.now() - started} ms to start)`,
+      `\n[test-db] ${forceEmbedded ? 'TEST_DATABASE=embedded' : 'no server on 127.0.0.1:5432'}: tests use embedded PostgreSQL (${Date.now() - started} ms to start)`,
     );
   }
   process.env.JOINERY_TEST_ADMIN_URL = adminUrl;
