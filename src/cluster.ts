@@ -4,7 +4,8 @@ import cluster, { type Worker } from 'node:cluster';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { loadConfig } from './config/config.js';
-import { type EmbeddedPostgresHandle, startEmbeddedPostgres } from './database/embedded-postgres.js';
+import type { EmbeddedPostgresHandle } from './database/embedded-postgres.js';
+import { startEmbeddedFor } from './server.js';
 import { serveClusterMetrics } from './metrics/metrics.service.js';
 import { failedToStart, runService } from './process.js';
 
@@ -30,16 +31,7 @@ async function primary(): Promise<void> {
   let embedded: EmbeddedPostgresHandle | undefined;
   const workerEnv: Record<string, string> = {};
   if (!config.database.url) {
-    const output: string[] = [];
-    embedded = await startEmbeddedPostgres({
-      dir: config.database.embeddedDir,
-      port: config.database.embeddedPort,
-      log: (message) => output.push(message),
-    }).catch((error: unknown) => {
-      logger.error(output.slice(-40).join('\n'));
-      throw error;
-    });
-    logger.log(`DATABASE_URL is not set: using embedded PostgreSQL on 127.0.0.1:${embedded.port}`);
+    embedded = await startEmbeddedFor(config, logger);
     workerEnv.DATABASE_URL = embedded.url;
   }
 

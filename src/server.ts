@@ -22,6 +22,26 @@ export interface RunningServer {
 }
 
 /**
+ * Starts the embedded PostgreSQL of a configuration without `DATABASE_URL`.
+ * Its own output is kept quiet unless starting it fails.
+ */
+export async function startEmbeddedFor(config: AppConfig, logger: Logger): Promise<EmbeddedPostgresHandle> {
+  const output: string[] = [];
+  const embedded = await startEmbeddedPostgres({
+    dir: config.database.embeddedDir,
+    port: config.database.embeddedPort,
+    log: (message) => output.push(message),
+  }).catch((error: unknown) => {
+    logger.error(output.slice(-40).join('\n'));
+    throw error;
+  });
+  logger.log(
+    `DATABASE_URL is not set: using embedded PostgreSQL on 127.0.0.1:${embedded.port} (data in ${config.database.embeddedDir})`,
+  );
+  return embedded;
+}
+
+/**
  * Starts the service from an environment: validates it, starts the embedded
  * PostgreSQL when `DATABASE_URL` is unset, builds the application (which
  * migrates the database) and listens.
@@ -33,19 +53,7 @@ export async function startServer(env: Record<string, string | undefined>): Prom
 
   let embedded: EmbeddedPostgresHandle | undefined;
   if (!config.database.url) {
-    // PostgreSQL's own output is kept quiet unless starting it fails.
-    const output: string[] = [];
-    embedded = await startEmbeddedPostgres({
-      dir: config.database.embeddedDir,
-      port: config.database.embeddedPort,
-      log: (message) => output.push(message),
-    }).catch((error: unknown) => {
-      logger.error(output.slice(-40).join('\n'));
-      throw error;
-    });
-    logger.log(
-      `DATABASE_URL is not set: using embedded PostgreSQL on 127.0.0.1:${embedded.port} (data in ${config.database.embeddedDir})`,
-    );
+    embedded = await startEmbeddedFor(config, logger);
     config = new AppConfig({ ...config, database: { ...config.database, url: embedded.url } });
   }
 
