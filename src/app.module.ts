@@ -3,9 +3,8 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { AdminModule } from './admin/admin.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { PrincipalGuard } from './auth/principal.guard.js';
-import { ERROR_RENDERERS } from './common/filters/error-renderer.js';
+import { ErrorsModule } from './common/filters/errors.module.js';
 import { ProtocolExceptionFilter } from './common/filters/protocol-exception.filter.js';
-import { RallyHereErrorRenderer } from './common/filters/rallyhere-error.renderer.js';
 import { StrictValidationPipe } from './common/validation.js';
 import { AppConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
@@ -17,9 +16,9 @@ import { LoggingModule } from './logging/logging.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { RateLimitGuard } from './ratelimit/rate-limit.guard.js';
 import { RateLimitModule } from './ratelimit/rate-limit.module.js';
-import { AwsJsonErrorRenderer } from './player-session/gamelift/aws-error.renderer.js';
-import { PlayerSessionModule } from './player-session/player-session.module.js';
-import { RestEnvelopeErrorRenderer } from './player-session/rest/rest-error.renderer.js';
+import { GameLiftModule } from './gamelift/gamelift.module.js';
+import { RallyHereModule } from './rallyhere/rallyhere.module.js';
+import { RestFacadeModule } from './rest-facade/rest-facade.module.js';
 import { SessionModule } from './session/session.module.js';
 
 /**
@@ -40,9 +39,12 @@ export class AppModule {
         RateLimitModule,
         AuthModule,
         CrossplayModule,
+        ErrorsModule,
         SessionModule,
+        RallyHereModule,
+        GameLiftModule,
+        RestFacadeModule,
         AdminModule,
-        PlayerSessionModule,
         HealthModule,
       ],
       providers: [
@@ -51,11 +53,6 @@ export class AppModule {
         // After the principal guard, so that budgets are keyed by the authenticated principal.
         { provide: APP_GUARD, useExisting: RateLimitGuard },
         { provide: APP_FILTER, useClass: ProtocolExceptionFilter },
-        // The first renderer that matches a request formats its errors; RallyHere's is the default.
-        {
-          provide: ERROR_RENDERERS,
-          useFactory: () => [new AwsJsonErrorRenderer(), new RestEnvelopeErrorRenderer(), new RallyHereErrorRenderer()],
-        },
       ],
     };
   }

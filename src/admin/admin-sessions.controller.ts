@@ -3,10 +3,10 @@ import { AdminErrors } from './admin-errors.decorator.js';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth } from '../auth/decorators.js';
 import { Conflict } from '../common/errors.js';
-import { SessionLedger } from '../session/core/session-ledger.js';
-import { SessionReader } from '../session/core/session-reader.js';
-import { SessionNotFound } from '../session/core/session.errors.js';
-import { SessionIdParamsDto } from '../session/rallyhere/dto/params.dto.js';
+import { SessionLedger } from '../session/session-ledger.js';
+import { SessionReader } from '../session/session-reader.js';
+import { SessionNotFound } from '../session/session.errors.js';
+import { SessionIdParamsDto } from '../rallyhere/dto/params.dto.js';
 import { toAdminSeat, toAdminSession, toAdminSessionDetail } from './admin.views.js';
 import {
   AdminSeatDto,

@@ -1,9 +1,9 @@
 import type { AuthClientEntity } from '../auth/entities/auth-client.entity.js';
 import type { RoleEntity } from '../auth/entities/role.entity.js';
-import type { GameSessionEntity } from '../session/core/entities/game-session.entity.js';
-import type { SeatEntity } from '../session/core/entities/seat.entity.js';
-import type { SessionTeamEntity } from '../session/core/entities/session-team.entity.js';
-import type { VersionedTemplate } from '../session/core/templates.service.js';
+import type { GameSessionEntity } from '../session/entities/game-session.entity.js';
+import type { SeatEntity } from '../session/entities/seat.entity.js';
+import type { SessionTeamEntity } from '../session/entities/session-team.entity.js';
+import type { VersionedTemplate } from '../session/templates.service.js';
 import type { AuditLogEntity } from './audit/audit-log.entity.js';
 import type {
   AdminSeatDto,

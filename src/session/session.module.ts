@@ -1,30 +1,27 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CrossplayModule } from '../crossplay/crossplay.module.js';
-import { GameSessionEntity } from './core/entities/game-session.entity.js';
-import { SeatEntity } from './core/entities/seat.entity.js';
-import { SessionTeamEntity } from './core/entities/session-team.entity.js';
-import { SessionTemplateEntity } from './core/entities/session-template.entity.js';
-import { SessionLedger } from './core/session-ledger.js';
-import { SessionReader } from './core/session-reader.js';
-import { TemplatesService } from './core/templates.service.js';
-import { PlayerSessionsController } from './rallyhere/player.controller.js';
-import { SessionController } from './rallyhere/session.controller.js';
-import { TemplateController } from './rallyhere/template.controller.js';
-import { SessionService } from './session.service.js';
+import { GameSessionEntity } from './entities/game-session.entity.js';
+import { SeatEntity } from './entities/seat.entity.js';
+import { SessionTeamEntity } from './entities/session-team.entity.js';
+import { SessionTemplateEntity } from './entities/session-template.entity.js';
+import { ReservationSweeper } from './reservation-sweeper.js';
+import { SessionLedger } from './session-ledger.js';
+import { SessionReader } from './session-reader.js';
+import { TemplatesService } from './templates.service.js';
 
 /**
- * Sessions: the core (templates, sessions, teams, seats and the ledger that
- * changes them) and the RallyHere session API on top of it. The core is
- * exported for the GameLift adapter and the admin API.
+ * THE CORE: templates, sessions, teams, seats, the ledger that changes them
+ * (every rule is one SQL function in `sql/`), the reads, and the seat
+ * lifecycle's sweeper. The protocol adapters (RallyHere, GameLift, the REST
+ * facade) and the admin API sit on top of what this module exports.
  */
 @Module({
   imports: [
     CrossplayModule,
     TypeOrmModule.forFeature([SessionTemplateEntity, GameSessionEntity, SessionTeamEntity, SeatEntity]),
   ],
-  controllers: [SessionController, PlayerSessionsController, TemplateController],
-  providers: [TemplatesService, SessionLedger, SessionReader, SessionService],
+  providers: [TemplatesService, SessionLedger, SessionReader, ReservationSweeper],
   exports: [TemplatesService, SessionLedger, SessionReader, CrossplayModule],
 })
 export class SessionModule {}

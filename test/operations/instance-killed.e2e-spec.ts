@@ -1,7 +1,7 @@
 import { CreatePlayerSessionCommand, type GameLiftClient } from '@aws-sdk/client-gamelift';
 import { ledgerViolations } from '../../bench/lib/invariants.js';
 import { gameLiftClient } from '../clients/gamelift.js';
-import { newGameSession, uuidOf } from '../player-session/gamelift-helpers.js';
+import { newGameSession, uuidOf } from '../gamelift/gamelift-helpers.js';
 import { ServiceProcess } from '../utils/service-process.js';
 import { http, loginPlayer, TestDatabase } from '../utils/test-app.js';
 

@@ -1,6 +1,6 @@
 import { CreatePlayerSessionCommand, type GameLiftClient } from '@aws-sdk/client-gamelift';
 import { gameLiftClient } from '../clients/gamelift.js';
-import { newGameSession } from '../player-session/gamelift-helpers.js';
+import { newGameSession } from '../gamelift/gamelift-helpers.js';
 import { http, loginPlayer, TestApp, TestDatabase } from '../utils/test-app.js';
 
 const BODY = {

@@ -1,4 +1,4 @@
-import type { SessionTemplateDto } from '../../src/session/core/dto/session-template.dto.js';
+import type { SessionTemplateDto } from '../../src/session/dto/session-template.dto.js';
 import { http, loginAdmin } from './test-app.js';
 
 /** A CreateOrJoinRequest shaped like RallyHere's OpenAPI example. */

@@ -1,3 +1,4 @@
+import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { NormalizedError } from '../normalize-error.js';
 
@@ -7,4 +8,22 @@ export interface ErrorRenderer {
   render(error: NormalizedError, request: Request, response: Response): void;
 }
 
-export const ERROR_RENDERERS = Symbol('ERROR_RENDERERS');
+/**
+ * The error renderers of the protocol adapters. Each adapter module adds its
+ * own when it is constructed; the default one (RallyHere's shape, for every
+ * route no adapter claims) is tried last.
+ */
+@Injectable()
+export class ErrorRenderers {
+  private readonly specific: ErrorRenderer[] = [];
+  private fallback?: ErrorRenderer;
+
+  add(renderer: ErrorRenderer, options: { fallback?: boolean } = {}): void {
+    if (options.fallback) this.fallback = renderer;
+    else this.specific.push(renderer);
+  }
+
+  for(request: Request): ErrorRenderer | undefined {
+    return this.specific.find((r) => r.matches(request)) ?? this.fallback;
+  }
+}

@@ -1,7 +1,7 @@
-import { ArgumentsHost, Catch, ExceptionFilter, Inject, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { normalizeError } from '../normalize-error.js';
-import { ERROR_RENDERERS, type ErrorRenderer } from './error-renderer.js';
+import { ErrorRenderers } from './error-renderer.js';
 
 /**
  * The one global exception filter. It reduces any exception to a
@@ -11,7 +11,7 @@ import { ERROR_RENDERERS, type ErrorRenderer } from './error-renderer.js';
 export class ProtocolExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
-  constructor(@Inject(ERROR_RENDERERS) private readonly renderers: ErrorRenderer[]) {}
+  constructor(private readonly renderers: ErrorRenderers) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -24,7 +24,7 @@ export class ProtocolExceptionFilter implements ExceptionFilter {
       this.logger.warn({ err: exception, url: request.originalUrl }, 'database unavailable');
     }
     if (response.headersSent) return;
-    const renderer = this.renderers.find((r) => r.matches(request));
+    const renderer = this.renderers.for(request);
     renderer?.render(error, request, response);
   }
 }

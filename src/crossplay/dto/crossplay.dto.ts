@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDefined, IsOptional, ValidateNested } from 'class-validator';
-import { ClientSettingsDto, CrossplayPreferencesDto } from '../../session/rallyhere/dto/client-settings.dto.js';
+import { ClientSettingsDto, CrossplayPreferencesDto } from '../../rallyhere/dto/client-settings.dto.js';
 import { PLATFORMS } from '../crossplay.js';
 
 /** A player as crossplay sees them: platform, input and preferences. */

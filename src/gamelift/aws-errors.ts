@@ -1,0 +1,45 @@
+import { randomUUID } from 'node:crypto';
+import type { Request } from 'express';
+import { InvalidRequest, NotAuthenticated } from '../common/errors.js';
+
+/**
+ * Errors that only the AWS JSON protocol has. Their `code` is the AWS error
+ * type itself, which the AWS renderer sends as `__type`.
+ */
+export class UnknownOperation extends InvalidRequest {
+  constructor(target: string | undefined) {
+    super(
+      'UnknownOperationException',
+      target ? `Unknown operation ${target}` : 'Missing X-Amz-Target header: no operation named',
+    );
+  }
+}
+
+/** The body is not a JSON object. */
+export class SerializationFailure extends InvalidRequest {
+  constructor(message = 'Request body must be a JSON object') {
+    super('SerializationException', message);
+  }
+}
+
+/** Unknown or disabled access key, or no usable `Authorization` header. */
+export class UnrecognizedClient extends NotAuthenticated {
+  constructor(message = 'The security token included in the request is invalid.') {
+    super('UnrecognizedClientException', message);
+  }
+}
+
+/** A signature that does not verify, a malformed credential scope, or a date outside the allowed skew. */
+export class InvalidSignature extends NotAuthenticated {
+  constructor(message: string) {
+    super('InvalidSignatureException', message);
+  }
+}
+
+/** The id AWS clients log: the request id the logger gave this request, or a new one. */
+export function awsRequestId(request: Request): string {
+  const id = (request as Request & { id?: unknown }).id;
+  return typeof id === 'string' || typeof id === 'number' ? String(id) : randomUUID();
+}
+
+export const AMZ_JSON = 'application/x-amz-json-1.1';

@@ -1,0 +1,144 @@
+import { Injectable } from '@nestjs/common';
+import { type ClassConstructor, plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import type { Request } from 'express';
+import { flattenValidationErrors, isPlainObject, RequestValidationFailed } from '../common/validation.js';
+import { SerializationFailure, UnknownOperation } from './aws-errors.js';
+import {
+  CreateGameSessionInput,
+  CreatePlayerSessionInput,
+  CreatePlayerSessionsInput,
+  DescribeGameSessionsInput,
+  DescribePlayerSessionsInput,
+  GameSessionInput,
+  PlayerSessionInput,
+  SearchGameSessionsInput,
+  TerminateGameSessionInput,
+  UpdateGameSessionInput,
+  UpdatePlayerSessionCreationPolicyInput,
+} from './dto/operations.dto.js';
+import { GameSessionsService } from './game-sessions.service.js';
+import { PlayerSessionsService } from './player-sessions.service.js';
+
+export const TARGET_PREFIX = 'GameLift.';
+
+/** The operations' input classes (each documented in the explorer). */
+export const OPERATION_INPUTS = [
+  CreateGameSessionInput,
+  DescribeGameSessionsInput,
+  SearchGameSessionsInput,
+  UpdateGameSessionInput,
+  TerminateGameSessionInput,
+  CreatePlayerSessionInput,
+  CreatePlayerSessionsInput,
+  DescribePlayerSessionsInput,
+  GameSessionInput,
+  PlayerSessionInput,
+  UpdatePlayerSessionCreationPolicyInput,
+];
+
+/** Every operation served on `POST /`. */
+export const OPERATION_NAMES = new Set([
+  'CreateGameSession',
+  'DescribeGameSessions',
+  'DescribeGameSessionDetails',
+  'SearchGameSessions',
+  'UpdateGameSession',
+  'TerminateGameSession',
+  'CreatePlayerSession',
+  'CreatePlayerSessions',
+  'DescribePlayerSessions',
+  'AcceptPlayerSession',
+  'RemovePlayerSession',
+  'ActivateGameSession',
+  'UpdatePlayerSessionCreationPolicy',
+]);
+
+interface Operation<T extends object = object> {
+  input: ClassConstructor<T>;
+  run: (input: T) => Promise<object>;
+}
+
+function operation<T extends object>(input: ClassConstructor<T>, run: (input: T) => Promise<object>): Operation {
+  return { input, run: run as (input: object) => Promise<object> };
+}
+
+/** The operation name of `X-Amz-Target: GameLift.<Operation>`, or undefined. */
+export function operationName(request: Request): string | undefined {
+  const target = request.headers['x-amz-target'];
+  return typeof target === 'string' && target.startsWith(TARGET_PREFIX)
+    ? target.slice(TARGET_PREFIX.length)
+    : undefined;
+}
+
+/**
+ * The GameLift operations served on `POST /`, by name: the AWS JSON 1.1
+ * ones of the model, and the game-server calls Joinery adds on the same
+ * endpoint. Each validates its input against the model's constraints.
+ */
+@Injectable()
+export class GameLiftOperations {
+  private readonly operations: Map<string, Operation>;
+
+  constructor(gameSessions: GameSessionsService, playerSessions: PlayerSessionsService) {
+    this.operations = new Map<string, Operation>([
+      ['CreateGameSession', operation(CreateGameSessionInput, (i) => gameSessions.create(i))],
+      ['DescribeGameSessions', operation(DescribeGameSessionsInput, (i) => gameSessions.describe(i))],
+      ['DescribeGameSessionDetails', operation(DescribeGameSessionsInput, (i) => gameSessions.describeDetails(i))],
+      ['SearchGameSessions', operation(SearchGameSessionsInput, (i) => gameSessions.search(i))],
+      ['UpdateGameSession', operation(UpdateGameSessionInput, (i) => gameSessions.update(i))],
+      ['TerminateGameSession', operation(TerminateGameSessionInput, (i) => gameSessions.terminate(i))],
+      [
+        'CreatePlayerSession',
+        operation(CreatePlayerSessionInput, async (i) => ({
+          PlayerSession: (await playerSessions.createOne(i)).PlayerSession,
+        })),
+      ],
+      ['CreatePlayerSessions', operation(CreatePlayerSessionsInput, (i) => playerSessions.createMany(i))],
+      ['DescribePlayerSessions', operation(DescribePlayerSessionsInput, (i) => playerSessions.describe(i))],
+      // Game-server calls (GameLift's server SDK; not in the AWS JSON model).
+      ['AcceptPlayerSession', operation(PlayerSessionInput, (i) => playerSessions.accept(i))],
+      ['RemovePlayerSession', operation(PlayerSessionInput, (i) => playerSessions.remove(i))],
+      ['ActivateGameSession', operation(GameSessionInput, (i) => gameSessions.activate(i))],
+      [
+        'UpdatePlayerSessionCreationPolicy',
+        operation(UpdatePlayerSessionCreationPolicyInput, (i) => gameSessions.updateCreationPolicy(i)),
+      ],
+    ]);
+    const missing = [...OPERATION_NAMES].filter((n) => !this.operations.has(n));
+    if (missing.length || this.operations.size !== OPERATION_NAMES.size) {
+      throw new Error(`GameLift operations and OPERATION_NAMES differ: ${missing.join(', ')}`);
+    }
+  }
+
+  /** Runs the operation the request names, with its validated input. */
+  async call(request: Request): Promise<object> {
+    const name = operationName(request);
+    const op = name === undefined ? undefined : this.operations.get(name);
+    if (!op) throw new UnknownOperation(request.headers['x-amz-target'] as string | undefined);
+    return op.run(await this.input(op.input, request.body));
+  }
+
+  private async input<T extends object>(type: ClassConstructor<T>, body: unknown): Promise<T> {
+    const plain = body === undefined ? {} : body;
+    if (!isPlainObject(plain)) throw new SerializationFailure();
+    const input = plainToInstance(type, plain, { enableImplicitConversion: false });
+    const errors = await validate(input, {
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      forbidUnknownValues: true,
+      validationError: { target: false, value: true },
+    });
+    if (errors.length) throw new RequestValidationFailed(flattenValidationErrors(errors));
+    return input;
+  }
+}
+
+/** `@SigV4Auth` resolver: each operation needs `gamelift:<Operation>`. */
+export function operationPermissions(request: Request): string[] {
+  const name = operationName(request);
+  if (name === undefined || !OPERATION_NAMES.has(name)) {
+    throw new UnknownOperation(request.headers['x-amz-target'] as string | undefined);
+  }
+  return [`gamelift:${name}`];
+}

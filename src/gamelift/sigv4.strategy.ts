@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import type { Request } from 'express';
+import { Strategy } from 'passport-strategy';
+import type { Principal } from '../auth/principal.js';
+import { RolesService } from '../auth/roles.service.js';
+import { AccessKeysService } from './access-keys/access-keys.service.js';
+import { InvalidSignature, UnrecognizedClient } from './aws-errors.js';
+import { checkRequestDate, parseAuthorization, signedPartsOf, verifySignature } from './sigv4.js';
+
+type Verify = (request: Request, done: (error: unknown, user?: Principal | false) => void) => void;
+
+/** A passport strategy that hands the request to a verify callback (the Nest mixin's `validate`). */
+class RequestStrategy extends Strategy {
+  constructor(private readonly verify: Verify) {
+    super();
+  }
+
+  override authenticate(request: Request): void {
+    this.verify(request, (error, user) => {
+      if (error) this.error(error as Error);
+      else if (!user) this.fail(new UnrecognizedClient(), 400);
+      else this.success(user);
+    });
+  }
+}
+
+/**
+ * Passport strategy `sigv4`: AWS Signature V4 with Joinery's access keys.
+ * Errors are the AWS types SDKs understand: UnrecognizedClientException
+ * (no usable Authorization header, unknown or disabled key) and
+ * InvalidSignatureException (bad signature, scope, or date skew).
+ */
+@Injectable()
+export class SigV4Strategy extends PassportStrategy(RequestStrategy, 'sigv4') {
+  constructor(
+    private readonly keys: AccessKeysService,
+    private readonly roles: RolesService,
+  ) {
+    super();
+  }
+
+  async validate(request: Request & { rawBody?: Buffer }): Promise<Principal> {
+    const parts = signedPartsOf(request);
+    const authorization = parseAuthorization(request.headers.authorization);
+    let key = await this.keys.usable(authorization.accessKeyId);
+    if (!key) throw new UnrecognizedClient();
+    const signedAt = checkRequestDate(parts, authorization, new Date());
+    try {
+      await verifySignature(parts, authorization, key.secret, signedAt);
+    } catch (error) {
+      // The key may have been rotated (or disabled) on another instance since it was cached.
+      if (!(error instanceof InvalidSignature) || !key.cached) throw error;
+      key = await this.keys.usable(authorization.accessKeyId, true);
+      if (!key) throw new UnrecognizedClient();
+      await verifySignature(parts, authorization, key.secret, signedAt);
+    }
+    return {
+      kind: 'access-key',
+      subject: key.id,
+      clientId: key.id,
+      role: key.role,
+      permissions: await this.roles.permissionsOf(key.role),
+    };
+  }
+}

@@ -1,0 +1,232 @@
+import { SignatureV4 } from '@smithy/signature-v4';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { NodeSha256 } from '../common/node-sha256.js';
+import { InvalidSignature, UnrecognizedClient } from './aws-errors.js';
+
+/** The service name requests must be signed for. */
+export const SIGNING_SERVICE = 'gamelift';
+/** Largest accepted difference between the request's X-Amz-Date and the server clock (AWS: 15 minutes). */
+export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
+
+const ALGORITHM = 'AWS4-HMAC-SHA256';
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
+const SIGNATURE = /^[0-9a-f]{64}$/;
+const HEADER_NAME = /^[a-z0-9!#$%&'*+.^_`|~-]+$/;
+
+/** What the `Authorization` header of a SigV4 request says. */
+export interface SigV4Authorization {
+  accessKeyId: string;
+  /** Credential scope: `YYYYMMDD`, region, service. */
+  date: string;
+  region: string;
+  service: string;
+  signedHeaders: string[];
+  signature: string;
+}
+
+/** The parts of an incoming request that its signature covers. */
+export interface IncomingSignedRequest {
+  method: string;
+  /** The path as sent (still percent-encoded), without the query. */
+  rawPath: string;
+  /** The query string as sent, without `?`. */
+  rawQuery: string;
+  /** Header names in lower case, as Node gives them. */
+  headers: Record<string, string | string[] | undefined>;
+  /** The raw body bytes (empty when there is none). */
+  body: Buffer | undefined;
+}
+
+/**
+ * Parses `AWS4-HMAC-SHA256 Credential=AKID/20250101/us-east-1/gamelift/aws4_request,
+ * SignedHeaders=host;x-amz-date, Signature=<hex>`. A missing or unreadable header
+ * is UnrecognizedClientException; a readable one with a wrong scope is InvalidSignatureException.
+ */
+export function parseAuthorization(header: string | string[] | undefined): SigV4Authorization {
+  if (typeof header !== 'string' || header.length > 4096) {
+    throw new UnrecognizedClient('Missing Authentication Token: requests must be signed with AWS Signature V4');
+  }
+  const space = header.indexOf(' ');
+  const algorithm = space < 0 ? header : header.slice(0, space);
+  if (algorithm !== ALGORITHM) {
+    throw new UnrecognizedClient(`Authorization must use ${ALGORITHM}`);
+  }
+  const fields = new Map<string, string>();
+  for (const part of header.slice(space + 1).split(',')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) continue;
+    fields.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
+  }
+  const credential = fields.get('Credential');
+  const signedHeaders = fields.get('SignedHeaders');
+  const signature = fields.get('Signature');
+  if (!credential || !signedHeaders || !signature) {
+    throw new UnrecognizedClient('Authorization header requires Credential, SignedHeaders and Signature');
+  }
+  const scope = credential.split('/');
+  if (scope.length !== 5 || !scope[0]) {
+    throw new UnrecognizedClient('Credential must be <access key id>/<date>/<region>/<service>/aws4_request');
+  }
+  const [accessKeyId, date, region, service, terminator] = scope;
+  if (!/^\d{8}$/.test(date) || terminator !== 'aws4_request') {
+    throw new InvalidSignature(`Credential scope ${scope.slice(1).join('/')} is malformed`);
+  }
+  if (service !== SIGNING_SERVICE) {
+    throw new InvalidSignature(`Credential should be scoped to correct service: '${SIGNING_SERVICE}'.`);
+  }
+  if (!REGION.test(region)) {
+    throw new InvalidSignature(`Credential should be scoped to a valid region, not '${region}'.`);
+  }
+  const headers = signedHeaders.split(';');
+  if (headers.some((h) => !HEADER_NAME.test(h))) {
+    throw new InvalidSignature('SignedHeaders must be a ;-separated list of lower-case header names');
+  }
+  if (!headers.includes('host') || !headers.includes('x-amz-date')) {
+    throw new InvalidSignature("'Host' and 'X-Amz-Date' must be signed headers");
+  }
+  if (!SIGNATURE.test(signature)) {
+    throw new InvalidSignature('Signature must be 64 lower-case hexadecimal characters');
+  }
+  return { accessKeyId, date, region, service, signedHeaders: headers, signature };
+}
+
+/** Parses `YYYYMMDDTHHMMSSZ`. */
+export function parseAmzDate(value: string | string[] | undefined): Date | undefined {
+  const match = typeof value === 'string' ? AMZ_DATE.exec(value) : null;
+  if (!match) return undefined;
+  const [, y, mo, d, h, mi, s] = match.map(Number);
+  const date = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  return Number.isNaN(date.getTime()) || date.getUTCDate() !== d ? undefined : date;
+}
+
+/**
+ * Checks the request's X-Amz-Date against the credential scope and the clock.
+ * AWS answers a date out of the allowed skew with InvalidSignatureException "Signature expired".
+ */
+export function checkRequestDate(
+  request: IncomingSignedRequest,
+  authorization: SigV4Authorization,
+  now: Date,
+  maxSkewMs = MAX_CLOCK_SKEW_MS,
+): Date {
+  const raw = request.headers['x-amz-date'];
+  const signedAt = parseAmzDate(raw);
+  if (!signedAt) throw new InvalidSignature('X-Amz-Date must be present and look like 20250101T000000Z');
+  if ((raw as string).slice(0, 8) !== authorization.date) {
+    throw new InvalidSignature('The credential scope date does not match X-Amz-Date');
+  }
+  if (Math.abs(now.getTime() - signedAt.getTime()) > maxSkewMs) {
+    const stamp = (d: Date) =>
+      d
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace(/\.\d{3}/, '');
+    const earliest = stamp(new Date(now.getTime() - maxSkewMs));
+    const latest = stamp(new Date(now.getTime() + maxSkewMs));
+    throw new InvalidSignature(
+      `Signature expired: ${raw as string} is now earlier than ${earliest} or later than ${latest} (${stamp(now)} +/- 15 min.)`,
+    );
+  }
+  return signedAt;
+}
+
+/**
+ * Verifies a request's signature with `@smithy/signature-v4`: the canonical
+ * request is rebuilt from the method, path, query, the headers named in
+ * SignedHeaders and the raw body, signed with `secret` for the request's own
+ * credential scope, and compared with the given signature in constant time.
+ * Throws InvalidSignatureException when they differ.
+ */
+export async function verifySignature(
+  request: IncomingSignedRequest,
+  authorization: SigV4Authorization,
+  secret: string,
+  signedAt: Date,
+): Promise<void> {
+  const headers: Record<string, string> = {};
+  for (const name of authorization.signedHeaders) {
+    const value = request.headers[name];
+    if (value === undefined) throw new InvalidSignature(`Signed header ${name} is missing from the request`);
+    headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const body = request.body ?? Buffer.alloc(0);
+  const claimedHash = headers['x-amz-content-sha256'];
+  if (claimedHash !== undefined && claimedHash !== createHash('sha256').update(body).digest('hex')) {
+    throw new InvalidSignature('The provided x-amz-content-sha256 header does not match the payload');
+  }
+  const signer = new SignatureV4({
+    service: authorization.service,
+    region: authorization.region,
+    credentials: { accessKeyId: authorization.accessKeyId, secretAccessKey: secret },
+    sha256: NodeSha256,
+    applyChecksum: false,
+    uriEscapePath: true,
+  });
+  const signed = await signer.sign(
+    {
+      method: request.method.toUpperCase(),
+      protocol: 'https:',
+      hostname: headers.host ?? '',
+      path: decodePath(request.rawPath),
+      query: parseQuery(request.rawQuery),
+      headers,
+      body,
+    },
+    {
+      signingDate: signedAt,
+      signingRegion: authorization.region,
+      signingService: authorization.service,
+      signableHeaders: new Set(authorization.signedHeaders),
+    },
+  );
+  const expected = /Signature=([0-9a-f]{64})/.exec(String(signed.headers.authorization ?? ''))?.[1] ?? '';
+  const expectedHeaders = /SignedHeaders=([^,]+)/.exec(String(signed.headers.authorization ?? ''))?.[1] ?? '';
+  const matches =
+    expected.length === authorization.signature.length &&
+    timingSafeEqual(Buffer.from(expected), Buffer.from(authorization.signature)) &&
+    expectedHeaders === authorization.signedHeaders.join(';');
+  if (!matches) {
+    throw new InvalidSignature(
+      'The request signature we calculated does not match the signature you provided. ' +
+        'Check your AWS Secret Access Key and signing method.',
+    );
+  }
+}
+
+function decodePath(rawPath: string): string {
+  try {
+    return rawPath
+      .split('/')
+      .map((segment) => decodeURIComponent(segment))
+      .join('/');
+  } catch {
+    throw new InvalidSignature('The request path is not validly percent-encoded');
+  }
+}
+
+function parseQuery(rawQuery: string): Record<string, string | string[]> {
+  const query: Record<string, string | string[]> = {};
+  for (const [key, value] of new URLSearchParams(rawQuery)) {
+    const existing = query[key];
+    query[key] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
+  }
+  return query;
+}
+
+/** The parts of an Express request that a signature covers. */
+export function signedPartsOf(request: {
+  method: string;
+  originalUrl: string;
+  headers: Record<string, string | string[] | undefined>;
+  rawBody?: Buffer;
+}): IncomingSignedRequest {
+  const queryAt = request.originalUrl.indexOf('?');
+  return {
+    method: request.method,
+    rawPath: queryAt < 0 ? request.originalUrl : request.originalUrl.slice(0, queryAt),
+    rawQuery: queryAt < 0 ? '' : request.originalUrl.slice(queryAt + 1),
+    headers: request.headers,
+    body: request.rawBody,
+  };
+}

@@ -1,0 +1,206 @@
+import { Injectable } from '@nestjs/common';
+import { hasPermission } from '../auth/permissions.js';
+import type { Principal } from '../auth/principal.js';
+import { InvalidRequest, PermissionDenied } from '../common/errors.js';
+import { CrossplayService } from '../crossplay/crossplay.service.js';
+import type { SeatEntity } from '../session/entities/seat.entity.js';
+import { type Actor, type JoiningPlayer, type SeatAssignment, SessionLedger } from '../session/session-ledger.js';
+import { type SessionSnapshot, SessionReader } from '../session/session-reader.js';
+import { PlayerNotInSession, SessionNotFound } from '../session/session.errors.js';
+import type { CreateOrJoinRequestDto, SelfSessionPlayerUpdateRequestDto } from './dto/create-or-join.dto.js';
+import type { PlayerInviteRequestDto } from './dto/session-player.dto.js';
+import type { SessionUpdateDto } from './dto/session-update.dto.js';
+
+/** The caller as a player: only player tokens hold seats through the RallyHere API. */
+export function playerOf(principal: Principal): string {
+  if (!principal.playerUuid) {
+    throw new PermissionDenied(
+      'This operation needs a player token (anon login), not a client token',
+      'player_token_required',
+    );
+  }
+  return principal.playerUuid;
+}
+
+function actor(principal: Principal, anyPermission: string): Actor {
+  return { playerId: principal.playerUuid, privileged: hasPermission(principal.permissions, anyPermission) };
+}
+
+export interface PlayerSessionsView {
+  /** Per session type: active sessions, pending invitations (session → inviter). */
+  byType: Map<string, { sessionIds: string[]; invites: { sessionId: string; invitingPlayerId: string | null }[] }>;
+  lastUpdated: Date;
+}
+
+/**
+ * RallyHere session use cases: they turn requests into ledger calls and
+ * say which permission makes the caller privileged; the rules themselves
+ * (capacity, seats, who leads, who may act on whom) are the ledger's.
+ */
+@Injectable()
+export class RallyHereSessionsService {
+  constructor(
+    private readonly ledger: SessionLedger,
+    private readonly reader: SessionReader,
+    private readonly crossplay: CrossplayService,
+  ) {}
+
+  createOrJoin(principal: Principal, request: CreateOrJoinRequestDto): Promise<SeatAssignment> {
+    const player = request.player;
+    return this.ledger.createOrJoin(request.session_type, request.region_id, {
+      playerId: playerOf(principal),
+      clientVersion: player?.client_version ?? request.client_version,
+      settings: this.crossplay.resolve(
+        player?.client_settings ?? request.client_settings,
+        player?.crossplay_preferences ?? request.crossplay_preferences,
+      ),
+      customData: player?.custom_data,
+      teamId: player?.team_id,
+      password: request.password,
+    });
+  }
+
+  async join(principal: Principal, sessionId: string, request: SelfSessionPlayerUpdateRequestDto): Promise<SeatEntity> {
+    const seat = await this.ledger.join(sessionId, this.joiningPlayer(playerOf(principal), request));
+    return this.seatOrFail(seat);
+  }
+
+  leave(principal: Principal, sessionId: string): Promise<void> {
+    const player = playerOf(principal);
+    return this.ledger.removePlayer(sessionId, player, { playerId: player, privileged: false });
+  }
+
+  kick(principal: Principal, sessionId: string, playerUuid: string): Promise<void> {
+    return this.ledger.removePlayer(sessionId, playerUuid, actor(principal, 'session:update-player:any'));
+  }
+
+  async promote(principal: Principal, sessionId: string, playerUuid: string): Promise<SeatEntity> {
+    await this.ledger.promote(sessionId, playerUuid, actor(principal, 'session:promote:any'));
+    return this.seatInSession(sessionId, playerUuid);
+  }
+
+  async invite(
+    principal: Principal,
+    sessionId: string,
+    playerUuid: string,
+    request: PlayerInviteRequestDto,
+  ): Promise<SeatEntity> {
+    const overflow = request.overflow_action ?? 'fail';
+    if (overflow === 'overfill') {
+      throw new InvalidRequest(
+        'overflow_action_not_supported',
+        'overfill is not supported: a team never holds more than its size',
+      );
+    }
+    const teamId = request.team_id;
+    const invite = (team: number | undefined) =>
+      this.ledger.invite(sessionId, playerUuid, actor(principal, 'session:update:any'), team, request.custom_data);
+    const mayOverflow = overflow === 'allow_overflow' || overflow === 'partial_with_overflow';
+    const seat = await invite(teamId).catch((error: unknown) => {
+      if (mayOverflow && teamId !== undefined && (error as { code?: string }).code === 'team_full')
+        return invite(undefined);
+      throw error;
+    });
+    return this.seatOrFail(seat);
+  }
+
+  async update(principal: Principal, sessionId: string, request: SessionUpdateDto): Promise<void> {
+    if (request.teams !== undefined) {
+      throw new InvalidRequest(
+        'teams_update_not_supported',
+        'Team sizes come from the session template and cannot be changed',
+      );
+    }
+    await this.ledger.updateSession(
+      sessionId,
+      {
+        customData: request.custom_data,
+        open: request.joinability?.open ?? request.joinable,
+        friends: request.joinability?.friends,
+        platform: request.joinability?.platform,
+        regionId: request.region_id,
+        password: request.password,
+      },
+      actor(principal, 'session:update:any'),
+    );
+  }
+
+  close(principal: Principal, sessionId: string): Promise<void> {
+    return this.ledger.close(sessionId, actor(principal, 'session:delete:any'));
+  }
+
+  /** An active session, with whether the caller may see all of it. */
+  async view(principal: Principal, sessionId: string): Promise<{ snapshot: SessionSnapshot; full: boolean }> {
+    const snapshot = await this.activeSnapshot(sessionId);
+    const member =
+      principal.playerUuid !== undefined && snapshot.seats.some((s) => s.playerId === principal.playerUuid);
+    return { snapshot, full: member || hasPermission(principal.permissions, 'session:read:any') };
+  }
+
+  async player(
+    principal: Principal,
+    sessionId: string,
+    playerUuid: string,
+  ): Promise<{ seat: SeatEntity; full: boolean }> {
+    const { snapshot, full } = await this.view(principal, sessionId);
+    const seat = snapshot.seats.find((s) => s.playerId === playerUuid);
+    if (!seat) throw new PlayerNotInSession(playerUuid, sessionId);
+    return { seat, full };
+  }
+
+  /** The sessions a player is in or invited to, by type. Others than oneself need `session:read-player:any`. */
+  async playerSessions(principal: Principal, playerUuid: string): Promise<PlayerSessionsView> {
+    if (playerUuid !== principal.playerUuid && !hasPermission(principal.permissions, 'session:read-player:any')) {
+      throw new PermissionDenied("Reading another player's sessions requires session:read-player:any");
+    }
+    const seats = await this.reader.listSeats({ playerId: playerUuid, live: true, limit: 1000 });
+    const byType: PlayerSessionsView['byType'] = new Map();
+    let lastUpdated = new Date(0);
+    for (const { seat, session } of seats) {
+      const entry = byType.get(session.type) ?? { sessionIds: [], invites: [] };
+      if (seat.role === 'invited') {
+        entry.invites.push({ sessionId: seat.sessionId, invitingPlayerId: seat.invitingPlayerId });
+      } else {
+        entry.sessionIds.push(seat.sessionId);
+      }
+      byType.set(session.type, entry);
+      const changed = seat.joinedAt ?? seat.createdAt;
+      if (changed > lastUpdated) lastUpdated = changed;
+    }
+    return { byType, lastUpdated };
+  }
+
+  browse(sessionType: string, regionId: string | undefined, cursor: number, pageSize: number) {
+    return this.reader.openSessions(sessionType, regionId, cursor, pageSize);
+  }
+
+  async activeSnapshot(sessionId: string): Promise<SessionSnapshot> {
+    const snapshot = await this.reader.snapshot(sessionId);
+    if (!snapshot || snapshot.session.status !== 'ACTIVE') throw new SessionNotFound(sessionId);
+    return snapshot;
+  }
+
+  private async seatInSession(sessionId: string, playerId: string): Promise<SeatEntity> {
+    const snapshot = await this.activeSnapshot(sessionId);
+    const seat = snapshot.seats.find((s) => s.playerId === playerId);
+    if (!seat) throw new PlayerNotInSession(playerId, sessionId);
+    return seat;
+  }
+
+  private async seatOrFail(assignment: SeatAssignment): Promise<SeatEntity> {
+    const seat = await this.reader.seat(assignment.seatId);
+    if (!seat) throw new SessionNotFound(assignment.sessionId);
+    return seat;
+  }
+
+  private joiningPlayer(playerId: string, request: SelfSessionPlayerUpdateRequestDto): JoiningPlayer {
+    return {
+      playerId,
+      clientVersion: request.client_version,
+      settings: this.crossplay.resolve(request.client_settings, request.crossplay_preferences),
+      customData: request.custom_data,
+      teamId: request.team_id,
+      password: request.password,
+    };
+  }
+}

@@ -1,0 +1,217 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import { Auth, CurrentPrincipal } from '../auth/decorators.js';
+import type { Principal } from '../auth/principal.js';
+import { HttpValidationErrorDto, HzApiErrorModelDto } from '../common/dto/error.dto.js';
+import { RallyHereSessionsService } from './rallyhere-sessions.service.js';
+import {
+  CreateOrJoinRequestDto,
+  SelfSessionPlayerUpdateRequestDto,
+  SessionJoinResponseDto,
+} from './dto/create-or-join.dto.js';
+import { PagedPlayersResponseDto, PageQueryDto } from './dto/player-sessions.dto.js';
+import { PlayerInviteRequestDto, ReasonQueryDto, SessionPlayerUpdateResponseDto } from './dto/session-player.dto.js';
+import { SessionUpdateDto } from './dto/session-update.dto.js';
+import { SessionDto, SessionPlayerDto } from './dto/session.dto.js';
+import { SessionIdParamsDto, SessionPlayerParamsDto } from './dto/params.dto.js';
+import { toPlayerUpdateResponse, toSessionDto, toSessionPlayerDto } from './session.view.js';
+
+const NOT_FOUND = { type: HzApiErrorModelDto, description: '`session_not_found`, `player_not_in_session`' };
+
+@ApiTags('Sessions')
+@ApiUnprocessableEntityResponse({ type: HttpValidationErrorDto, description: 'Validation error' })
+@Controller('session')
+export class SessionController {
+  constructor(private readonly sessions: RallyHereSessionsService) {}
+
+  /**
+   * Join the first publicly available session of given type. If there is no
+   * public session, and the session type permits player made sessions,
+   * create a new session and put the player in it. A player already in a
+   * session of the type gets that session back.
+   */
+  @Post('v1/session')
+  @HttpCode(200)
+  @Auth('session:*', 'session:create')
+  @ApiOperation({ summary: 'Create Or Join Session', operationId: 'create_or_join_session' })
+  @ApiBadRequestResponse({
+    type: HzApiErrorModelDto,
+    description:
+      '`session_template_not_found` (unknown type), `session_creation_not_allowed`, `no_session_available`, `invalid_team_id`',
+  })
+  async createOrJoin(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: CreateOrJoinRequestDto,
+  ): Promise<SessionJoinResponseDto> {
+    const seat = await this.sessions.createOrJoin(principal, body);
+    return { session_id: seat.sessionId };
+  }
+
+  /**
+   * Get a session by id. Members and principals with `session:read:any`
+   * get the full view; others a limited one (no player settings or custom data).
+   */
+  @Get('v1/session/:session_id')
+  @Auth('session:*', 'session:read:any', 'session:read:self')
+  @ApiOperation({ summary: 'Get Session By Id', operationId: 'get_session_by_id' })
+  @ApiNotFoundResponse(NOT_FOUND)
+  async get(@CurrentPrincipal() principal: Principal, @Param() params: SessionIdParamsDto): Promise<SessionDto> {
+    const { snapshot, full } = await this.sessions.view(principal, params.session_id);
+    return toSessionDto(snapshot, full);
+  }
+
+  /** Update the session's custom data, joinability, region or password. The leader, or `session:update:any`. */
+  @Patch('v1/session/:session_id')
+  @Auth('session:*', 'session:update:any', 'session:update:self')
+  @ApiOperation({ summary: 'Update Session By Id', operationId: 'update_session_by_id' })
+  @ApiBadRequestResponse({ type: HzApiErrorModelDto, description: '`teams_update_not_supported`' })
+  @ApiNotFoundResponse(NOT_FOUND)
+  async update(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: SessionIdParamsDto,
+    @Body() body: SessionUpdateDto,
+  ): Promise<SessionDto> {
+    await this.sessions.update(principal, params.session_id, body);
+    const { snapshot, full } = await this.sessions.view(principal, params.session_id);
+    return toSessionDto(snapshot, full);
+  }
+
+  /** Close the session: every player leaves it. The leader (`session:delete:active`), or `session:delete:any`. */
+  @Delete('v1/session/:session_id')
+  @HttpCode(204)
+  @Auth('session:*', 'session:delete:any', 'session:delete:active')
+  @ApiOperation({ summary: 'Delete Session', operationId: 'delete_session' })
+  @ApiNoContentResponse({ description: 'Closed' })
+  @ApiNotFoundResponse(NOT_FOUND)
+  async close(@CurrentPrincipal() principal: Principal, @Param() params: SessionIdParamsDto): Promise<void> {
+    await this.sessions.close(principal, params.session_id);
+  }
+
+  /**
+   * Join a session with the authenticated player: takes up an invitation,
+   * or a seat in a public session (with its password, when it has one).
+   */
+  @Post('v1/session/:session_id/player/me')
+  @HttpCode(200)
+  @Auth('session:*', 'session:update-player:any', 'session:update-player:self')
+  @ApiOperation({ summary: 'Join Session By Id Self', operationId: 'join_session_by_id_self' })
+  @ApiBadRequestResponse({
+    type: HzApiErrorModelDto,
+    description:
+      '`session_full`, `team_full`, `session_not_joinable`, `session_password_incorrect`, `crossplay_mismatch`, `invalid_team_id`',
+  })
+  @ApiNotFoundResponse(NOT_FOUND)
+  async join(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: SessionIdParamsDto,
+    @Body() body: SelfSessionPlayerUpdateRequestDto,
+  ): Promise<SessionPlayerUpdateResponseDto> {
+    return toPlayerUpdateResponse(await this.sessions.join(principal, params.session_id, body));
+  }
+
+  /** Leave a session. When the leader leaves, the longest-present member leads; the last one out closes it. */
+  @Delete('v1/session/:session_id/player/me')
+  @HttpCode(204)
+  @Auth('session:*', 'session:update:self')
+  @ApiOperation({ summary: 'Leave Session By Id Self', operationId: 'leave_session_by_id_self' })
+  @ApiNoContentResponse({ description: 'Left' })
+  @ApiNotFoundResponse(NOT_FOUND)
+  async leave(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: SessionIdParamsDto,
+    @Query() _query: ReasonQueryDto,
+  ): Promise<void> {
+    await this.sessions.leave(principal, params.session_id);
+  }
+
+  /** A page of the session's players, by team. */
+  @Get('v1/session/:session_id/player')
+  @Auth('session:*', 'session:read:any', 'session:read:self')
+  @ApiOperation({ summary: 'Get Players In Session', operationId: 'get_players_in_session' })
+  @ApiNotFoundResponse(NOT_FOUND)
+  async players(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: SessionIdParamsDto,
+    @Query() query: PageQueryDto,
+  ): Promise<PagedPlayersResponseDto> {
+    const { snapshot, full } = await this.sessions.view(principal, params.session_id);
+    const offset = query.cursor ?? 0;
+    const size = query.page_size ?? 50;
+    const page = snapshot.seats.slice(offset, offset + size);
+    const view = toSessionDto({ ...snapshot, seats: page }, full);
+    return { teams: view.teams, cursor: offset + size < snapshot.seats.length ? offset + size : 0 };
+  }
+
+  /** One player of the session. */
+  @Get('v1/session/:session_id/player/:player_uuid')
+  @Auth('session:*', 'session:read:any', 'session:read:self')
+  @ApiOperation({ summary: 'Get Player In Session', operationId: 'get_player_in_session' })
+  @ApiNotFoundResponse(NOT_FOUND)
+  async player(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: SessionPlayerParamsDto,
+  ): Promise<SessionPlayerDto> {
+    const { seat, full } = await this.sessions.player(principal, params.session_id, params.player_uuid);
+    return toSessionPlayerDto(seat, full);
+  }
+
+  /**
+   * Kick a player, or cancel their invitation. Players may remove
+   * themselves; removing others takes the leader or `session:update-player:any`.
+   */
+  @Delete('v1/session/:session_id/player/:player_uuid')
+  @HttpCode(204)
+  @Auth('session:*', 'session:update-player:any', 'session:update-player:self')
+  @ApiOperation({ summary: 'Kick Player From Session By Uuid', operationId: 'kick_player_from_session_by_uuid_v2' })
+  @ApiNoContentResponse({ description: 'Removed' })
+  @ApiNotFoundResponse(NOT_FOUND)
+  async kick(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: SessionPlayerParamsDto,
+    @Query() _query: ReasonQueryDto,
+  ): Promise<void> {
+    await this.sessions.kick(principal, params.session_id, params.player_uuid);
+  }
+
+  /** Make a member the leader. The leader, or `session:promote:any`. */
+  @Post('v2/session/:session_id/player/:player_uuid\\:promote')
+  @HttpCode(200)
+  @Auth('session:*', 'session:promote:any', 'session:promote:self')
+  @ApiOperation({ summary: 'Promote Player By Uuid', operationId: 'promote_player_by_uuid_v2' })
+  @ApiNotFoundResponse(NOT_FOUND)
+  async promote(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: SessionPlayerParamsDto,
+  ): Promise<SessionPlayerUpdateResponseDto> {
+    return toPlayerUpdateResponse(await this.sessions.promote(principal, params.session_id, params.player_uuid));
+  }
+
+  /**
+   * Invite a player: their seat is held (status `invited`) until they join
+   * by id or the invitation is cancelled. Members may invite; others need
+   * `session:update:any`.
+   */
+  @Post('v2/session/:session_id/player/:player_uuid\\:invite')
+  @HttpCode(200)
+  @Auth('session:*', 'session:update:any', 'session:update:self')
+  @ApiOperation({ summary: 'Invite Player By Uuid', operationId: 'invite_player_by_uuid_v2' })
+  @ApiBadRequestResponse({
+    type: HzApiErrorModelDto,
+    description: '`session_full`, `team_full`, `overflow_action_not_supported`',
+  })
+  @ApiNotFoundResponse(NOT_FOUND)
+  async invite(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: SessionPlayerParamsDto,
+    @Body() body: PlayerInviteRequestDto,
+  ): Promise<SessionPlayerUpdateResponseDto> {
+    return toPlayerUpdateResponse(await this.sessions.invite(principal, params.session_id, params.player_uuid, body));
+  }
+}

@@ -1,0 +1,101 @@
+import { isUuid, stableUuid } from '../common/ids.js';
+import type { GameSessionEntity } from '../session/entities/game-session.entity.js';
+import type { SeatEntity } from '../session/entities/seat.entity.js';
+import type { SessionSnapshot } from '../session/session-reader.js';
+import type { PlayerSessionsView } from './rallyhere-sessions.service.js';
+import type { BrowserSessionInfoDto, PlayerSessionsDto } from './dto/player-sessions.dto.js';
+import type { SessionPlayerUpdateResponseDto } from './dto/session-player.dto.js';
+import type { SessionDto, SessionPlayerDto } from './dto/session.dto.js';
+
+/**
+ * RallyHere identifies players by UUID; a GameLift seat's `PlayerId` may be
+ * any string, so non-UUID ids are shown as a UUID derived from them.
+ */
+export function playerUuidOf(playerId: string): string {
+  return isUuid(playerId) ? playerId.toLowerCase() : stableUuid(`gamelift-player:${playerId}`);
+}
+
+function playerView(seat: SeatEntity, full: boolean): SessionPlayerDto {
+  const player: SessionPlayerDto = { player_uuid: playerUuidOf(seat.playerId), status: seat.role };
+  if (!full) return player;
+  if (seat.invitingPlayerId) player.inviting_player_uuid = playerUuidOf(seat.invitingPlayerId);
+  player.custom_data = seat.customData ?? {};
+  if (seat.clientVersion) player.version = seat.clientVersion;
+  if (seat.input) player.client_settings = { platform: seat.platform ?? undefined, input: seat.input };
+  if (seat.permittedPlatform && seat.permittedInput) {
+    player.crossplay_preferences = { permitted_platform: seat.permittedPlatform, permitted_input: seat.permittedInput };
+  }
+  if (seat.role === 'invited') player.invited = seat.createdAt.toISOString();
+  if (seat.joinedAt) player.joined = seat.joinedAt.toISOString();
+  player.session_permissions = [];
+  return player;
+}
+
+/**
+ * A session as RallyHere's `Session`. Members (and principals with
+ * `session:read:any`) get the full view; others see who is in which team
+ * and with what status, but not the players' settings and custom data.
+ */
+export function toSessionDto({ session, teams, seats }: SessionSnapshot, full: boolean): SessionDto {
+  return {
+    type: session.type,
+    session_id: session.id,
+    joinable: session.public,
+    joinability: { open: session.public, friends: session.joinableFriends, platform: session.joinablePlatform },
+    teams: teams.map((team) => ({
+      team_id: team.teamId,
+      max_size: team.maxSize,
+      players: seats.filter((s) => s.teamId === team.teamId).map((s) => playerView(s, full)),
+      ...(full && Object.keys(team.customData ?? {}).length ? { custom_data: team.customData } : {}),
+    })),
+    teams_suppressed: false,
+    platform_session: [],
+    custom_data: session.customData ?? {},
+    created: session.createdAt.toISOString(),
+    ...(session.regionId ? { region_id: session.regionId } : {}),
+    created_by_matchmaking: false,
+  };
+}
+
+export function toPlayerUpdateResponse(seat: SeatEntity): SessionPlayerUpdateResponseDto {
+  return {
+    player_uuid: playerUuidOf(seat.playerId),
+    status: seat.role,
+    team_id: seat.teamId,
+    custom_data: seat.customData ?? {},
+  };
+}
+
+export function toSessionPlayerDto(seat: SeatEntity, full: boolean): SessionPlayerDto {
+  return playerView(seat, full);
+}
+
+export function toPlayerSessionsDto(view: PlayerSessionsView): PlayerSessionsDto {
+  const sessions: PlayerSessionsDto['sessions'] = {};
+  for (const [type, entry] of view.byType) {
+    sessions[type] = {
+      type,
+      session_ids: entry.sessionIds,
+      pending_invites: Object.fromEntries(
+        entry.invites.map((i) => [
+          i.sessionId,
+          {
+            session_id: i.sessionId,
+            ...(i.invitingPlayerId ? { inviting_player_uuid: playerUuidOf(i.invitingPlayerId) } : {}),
+          },
+        ]),
+      ),
+      reserved_sessions: [],
+    };
+  }
+  return { sessions, last_updated_timestamp: view.lastUpdated.toISOString() };
+}
+
+export function toBrowserSessionInfo(session: GameSessionEntity): BrowserSessionInfoDto {
+  return {
+    session_id: session.id,
+    player_count: session.playerCount,
+    max_player_count: session.maxPlayers,
+    custom_data: session.customData ?? {},
+  };
+}

@@ -1,0 +1,44 @@
+import type { AppConfig } from '../config/config.js';
+import type { SessionLedger } from './session-ledger.js';
+import { ReservationSweeper } from './reservation-sweeper.js';
+
+/** A ledger stand-in that records sweeps (the SQL side is covered by the lifecycle e2e spec). */
+function fakeLedger(results: (number | Error)[]) {
+  const calls: number[] = [];
+  const ledger = {
+    sweepReservations: async (batch: number) => {
+      calls.push(batch);
+      const next = results.shift() ?? 0;
+      if (next instanceof Error) throw next;
+      return next;
+    },
+  } as unknown as SessionLedger;
+  return { ledger, calls };
+}
+
+const config = { gamelift: { sweepIntervalMs: 10 } } as AppConfig;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('ReservationSweeper', () => {
+  it('sweeps in batches until a batch is not full', async () => {
+    const { ledger, calls } = fakeLedger([200, 200, 3]);
+    await expect(new ReservationSweeper(ledger, config).sweep()).resolves.toBe(403);
+    expect(calls).toEqual([200, 200, 200]);
+  });
+
+  it('keeps ticking after a failed sweep and stops for good on shutdown', async () => {
+    const { ledger, calls } = fakeLedger([new Error('database restarting'), 1, 0, 0, 0, 0, 0, 0]);
+    const sweeper = new ReservationSweeper(ledger, config);
+    (sweeper as unknown as { logger: { warn: () => void; log: () => void } }).logger = {
+      warn: () => {},
+      log: () => {},
+    };
+    sweeper.onApplicationBootstrap();
+    await sleep(80);
+    await sweeper.onModuleDestroy();
+    const afterStop = calls.length;
+    expect(afterStop).toBeGreaterThanOrEqual(2);
+    await sleep(50);
+    expect(calls.length).toBe(afterStop);
+  });
+});

@@ -1,0 +1,69 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { AppConfig } from '../config/config.js';
+import { SessionLedger } from './session-ledger.js';
+
+/** Sessions swept per call; a full batch means there may be more right away. */
+const BATCH = 200;
+
+/**
+ * Times out reservations the game server did not accept in time
+ * (RESERVATION_TIMEOUT_SECONDS), every RESERVATION_SWEEP_INTERVAL_MS. The
+ * SQL function takes a try-lock, so with several instances one sweeps a tick
+ * and the others skip it; joins also time out overdue seats themselves, so a
+ * late sweep never over-fills a session. Errors are logged, never thrown.
+ */
+@Injectable()
+export class ReservationSweeper implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(ReservationSweeper.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private stopped = false;
+
+  constructor(
+    private readonly ledger: SessionLedger,
+    private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.stopped = false;
+    this.schedule();
+  }
+
+  /** Stops before the database connection closes (module destroy precedes application shutdown). */
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  /** One sweep: batches until a batch is not full. Returns the seats timed out. */
+  async sweep(): Promise<number> {
+    let total = 0;
+    for (let batches = 0; batches < 50 && !this.stopped; batches++) {
+      const expired = await this.ledger.sweepReservations(BATCH);
+      total += expired;
+      if (expired < BATCH) break;
+    }
+    return total;
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.tick().finally(() => {
+        this.running = undefined;
+        this.schedule();
+      });
+    }, this.config.gamelift.sweepIntervalMs);
+  }
+
+  private async tick(): Promise<void> {
+    try {
+      const expired = await this.sweep();
+      if (expired > 0) this.logger.log(`timed out ${expired} unaccepted reservation(s)`);
+    } catch (error) {
+      this.logger.warn({ err: error }, 'reservation sweep failed; retrying next tick');
+    }
+  }
+}

@@ -1,0 +1,524 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { Conflict, InvalidRequest, PermissionDenied } from '../common/errors.js';
+import { isUuid } from '../common/ids.js';
+import { AppConfig } from '../config/config.js';
+import { Sql } from '../database/sql.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+import type { ResolvedSettings } from '../crossplay/crossplay.service.js';
+import { type CreationPolicy, GameSessionEntity, type ProtectionPolicy } from './entities/game-session.entity.js';
+import type { SeatRole, SeatStatus } from './entities/seat.entity.js';
+import {
+  CrossplayMismatch,
+  IncorrectSessionPassword,
+  InvalidSessionStatus,
+  InvalidTeam,
+  NoSessionAvailable,
+  PlayerNotInSession,
+  SeatNotFound,
+  SessionCreationNotAllowed,
+  SessionFull,
+  SessionNotFound,
+  SessionNotJoinable,
+  UnknownSessionType,
+} from './session.errors.js';
+
+/** A player asking for a seat through the RallyHere surface. */
+export interface JoiningPlayer {
+  /** The player's UUID. */
+  playerId: string;
+  clientVersion?: string;
+  settings?: ResolvedSettings;
+  customData?: Record<string, string>;
+  teamId?: number;
+  password?: string;
+}
+
+export interface SeatAssignment {
+  /** `created`: a new session; `joined`: a seat in an existing one; `existing`: the seat the player already held. */
+  outcome: 'created' | 'joined' | 'existing';
+  sessionId: string;
+  teamId: number;
+  seatId: string;
+  role: SeatRole;
+}
+
+/** Who acts on a session: a player (or none, for a client), and whether they hold an `...:any` permission. */
+export interface Actor {
+  playerId?: string;
+  privileged: boolean;
+}
+
+export interface SessionChanges {
+  customData?: Record<string, string>;
+  open?: boolean;
+  friends?: boolean;
+  platform?: boolean;
+  regionId?: string;
+  password?: string;
+}
+
+export interface ReservedSeat {
+  seatId: string;
+  playerId: string;
+  /** `reserved`: new; `existing`: the player already held a seat in the session. */
+  outcome: 'reserved' | 'existing';
+}
+
+export interface NewGameSession {
+  type: string;
+  fleetId: string;
+  location: string;
+  maxPlayers: number;
+  name?: string;
+  creatorId?: string;
+  gameProperties?: { Key: string; Value: string }[];
+  gameSessionData?: string;
+  idempotencyToken?: string;
+  status: 'ACTIVATING' | 'ACTIVE';
+}
+
+/** Changes to a live game session; unset members stay as they are. */
+export interface GameSessionChanges {
+  /** New capacity: single-team sessions only, never below the occupied seats. */
+  maxPlayers?: number;
+  name?: string;
+  creationPolicy?: CreationPolicy;
+  /** Merged into the session's properties: new keys added, existing keys updated. */
+  gameProperties?: { Key: string; Value: string }[];
+  protectionPolicy?: ProtectionPolicy;
+}
+
+interface FunctionRow {
+  outcome: string;
+  session_id: string | null;
+  team_id: number | null;
+  seat_id: string | null;
+  seat_role: SeatRole | null;
+}
+
+/**
+ * The seat ledger: every change of seats and capacity goes through here, and
+ * from here through one SQL function each (see the sessions migration), so
+ * each decision is one statement that locks what it decides on.
+ * RallyHere and GameLift adapters both call these methods; neither touches
+ * seats directly.
+ */
+@Injectable()
+export class SessionLedger {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sql: Sql,
+    private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  /** RallyHere create-or-join: the player's existing seat of that type, a seat in an open session, or a new session. */
+  async createOrJoin(
+    sessionType: string,
+    regionId: string | undefined,
+    player: JoiningPlayer,
+  ): Promise<SeatAssignment> {
+    const [row] = await this.sql.query<FunctionRow>(
+      `SELECT * FROM joinery_create_or_join($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+      [
+        sessionType,
+        regionId ?? null,
+        player.teamId ?? null,
+        player.playerId,
+        ...this.playerColumns(player),
+        player.customData ? JSON.stringify(player.customData) : null,
+        player.password ?? null,
+        this.config.gamelift.fleetId,
+        this.config.gamelift.region,
+      ],
+      'joinery_create_or_join',
+    );
+    this.metrics.joinOutcome('create_or_join', row.outcome);
+    switch (row.outcome) {
+      case 'template_not_found':
+        throw new UnknownSessionType(sessionType);
+      case 'invalid_team':
+        throw new InvalidTeam(player.teamId ?? -1);
+      case 'no_session_available':
+        throw new NoSessionAvailable(sessionType);
+      case 'creation_not_allowed':
+        throw new SessionCreationNotAllowed(sessionType);
+      default:
+        return this.assignment(row, '');
+    }
+  }
+
+  /** RallyHere join by id: takes up an invitation, or a seat in a public session. */
+  async join(sessionId: string, player: JoiningPlayer): Promise<SeatAssignment> {
+    if (!isUuid(sessionId)) throw new SessionNotFound(sessionId);
+    const [row] = await this.sql.query<FunctionRow>(
+      `SELECT * FROM joinery_join_session($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+      [
+        sessionId,
+        player.teamId ?? null,
+        player.playerId,
+        ...this.playerColumns(player),
+        player.customData ? JSON.stringify(player.customData) : null,
+        player.password ?? null,
+      ],
+      'joinery_join_session',
+    );
+    this.metrics.joinOutcome('join', row.outcome);
+    switch (row.outcome) {
+      case 'not_joinable':
+        throw new SessionNotJoinable(sessionId);
+      case 'bad_password':
+        throw new IncorrectSessionPassword();
+      case 'crossplay_mismatch':
+        throw new CrossplayMismatch(sessionId);
+      default:
+        return this.assignment(row, sessionId, player.teamId);
+    }
+  }
+
+  /**
+   * Invites a player: a seat held with status `invited` (it counts against
+   * capacity and does not time out). The actor must be a member, unless privileged.
+   */
+  async invite(
+    sessionId: string,
+    playerId: string,
+    actor: Actor,
+    teamId?: number,
+    customData?: Record<string, string>,
+  ): Promise<SeatAssignment> {
+    if (!isUuid(sessionId)) throw new SessionNotFound(sessionId);
+    const [row] = await this.sql.query<FunctionRow>(`SELECT * FROM joinery_invite($1, $2, $3, $4, $5, $6)`, [
+      sessionId,
+      playerId,
+      actor.playerId ?? null,
+      actor.privileged,
+      teamId ?? null,
+      customData ? JSON.stringify(customData) : null,
+    ]);
+    if (row.outcome === 'forbidden')
+      throw new PermissionDenied('Only members of the session may invite players', 'not_session_member');
+    return this.assignment(row, sessionId, teamId);
+  }
+
+  /** Leave (the actor removes themselves), kick, or cancel an invitation (the leader or a privileged actor). */
+  async removePlayer(sessionId: string, playerId: string, actor: Actor): Promise<void> {
+    if (!isUuid(sessionId)) throw new SessionNotFound(sessionId);
+    const [{ outcome }] = await this.sql.query<{ outcome: string }>(
+      `SELECT joinery_remove_player($1, $2, $3, $4) AS outcome`,
+      [sessionId, playerId, actor.playerId ?? null, actor.privileged],
+    );
+    this.refuse(outcome, sessionId, playerId, 'Only the session leader may remove other players');
+  }
+
+  /** Makes a member the leader (the leader or a privileged actor). */
+  async promote(sessionId: string, playerId: string, actor: Actor): Promise<void> {
+    if (!isUuid(sessionId)) throw new SessionNotFound(sessionId);
+    const [{ outcome }] = await this.sql.query<{ outcome: string }>(
+      `SELECT joinery_promote($1, $2, $3, $4) AS outcome`,
+      [sessionId, playerId, actor.playerId ?? null, actor.privileged],
+    );
+    if (outcome === 'not_a_member') {
+      throw new InvalidRequest(
+        'player_not_a_member',
+        `Player ${playerId} is invited, not a member, and cannot lead the session`,
+      );
+    }
+    this.refuse(outcome, sessionId, playerId, 'Only the session leader may promote players');
+  }
+
+  /** Closes an active session (the leader or a privileged actor); its seats are completed. */
+  async close(sessionId: string, actor: Actor): Promise<void> {
+    if (!isUuid(sessionId)) throw new SessionNotFound(sessionId);
+    const [{ outcome }] = await this.sql.query<{ outcome: string }>(
+      `SELECT joinery_close_session($1, $2, $3) AS outcome`,
+      [sessionId, actor.playerId ?? null, actor.privileged],
+    );
+    this.refuse(outcome, sessionId, '', 'Only the session leader may close the session');
+  }
+
+  /**
+   * Changes a session's own fields (custom data, joinability, region,
+   * password). The leader or a privileged actor; checked in the same statement.
+   */
+  async updateSession(sessionId: string, changes: SessionChanges, actor: Actor): Promise<void> {
+    if (!isUuid(sessionId)) throw new SessionNotFound(sessionId);
+    const rows = await this.sql.query<{ id: string; allowed: boolean }>(
+      `WITH target AS (
+         SELECT id, $8::boolean OR joinery_is_leader(id, $9) AS allowed FROM game_session WHERE id = $1 AND status = 'ACTIVE'
+       ), updated AS (
+         UPDATE game_session g SET
+           custom_data       = coalesce($2::jsonb, g.custom_data),
+           public            = coalesce($3, g.public),
+           joinable_friends  = coalesce($4, g.joinable_friends),
+           joinable_platform = coalesce($5, g.joinable_platform),
+           region_id         = coalesce($6, g.region_id),
+           password_digest   = CASE WHEN $7::text IS NULL THEN g.password_digest ELSE joinery_password_digest(g.id, $7) END,
+           version           = g.version + 1,
+           updated_at        = now()
+         FROM target WHERE g.id = target.id AND target.allowed
+         RETURNING g.id
+       )
+       SELECT target.id, target.allowed FROM target`,
+      [
+        sessionId,
+        changes.customData ? JSON.stringify(changes.customData) : null,
+        changes.open ?? null,
+        changes.friends ?? null,
+        changes.platform ?? null,
+        changes.regionId ?? null,
+        changes.password ?? null,
+        actor.privileged,
+        actor.playerId ?? null,
+      ],
+    );
+    if (rows.length === 0) throw new SessionNotFound(sessionId);
+    if (!rows[0].allowed)
+      throw new PermissionDenied('Only the session leader may update the session', 'not_session_leader');
+  }
+
+  /**
+   * GameLift CreatePlayerSession(s): RESERVED seats for all the players or
+   * none; a player already seated in the session gets that seat back.
+   */
+  async reserveSeats(sessionId: string, players: { playerId: string; playerData?: string }[]): Promise<ReservedSeat[]> {
+    if (!isUuid(sessionId)) throw new SessionNotFound(sessionId);
+    const rows = await this.sql.query<{ outcome: string; seat_id: string; player_id: string }>(
+      `SELECT * FROM joinery_reserve_seats($1, $2, $3, $4)`,
+      [
+        sessionId,
+        players.map((p) => p.playerId),
+        players.map((p) => p.playerData ?? null),
+        this.config.gamelift.reservationTimeoutSeconds,
+      ],
+      'joinery_reserve_seats',
+    );
+    const first = rows[0]?.outcome;
+    if (first === 'reserved' || first === 'existing') {
+      const reserved = rows.filter((r) => r.outcome === 'reserved').length;
+      this.metrics.joinOutcome('reserve', 'reserved', reserved);
+      this.metrics.joinOutcome('reserve', 'existing', rows.length - reserved);
+      this.metrics.seatsReserved(reserved);
+    } else {
+      this.metrics.joinOutcome('reserve', first ?? 'none');
+    }
+    if (first === 'not_found') throw new SessionNotFound(sessionId);
+    if (first === 'invalid_status') {
+      throw new InvalidSessionStatus(`Game session ${sessionId} is not ACTIVE or does not accept new players`);
+    }
+    if (first === 'full') throw new SessionFull(sessionId);
+    return rows.map((r) => ({
+      seatId: r.seat_id,
+      playerId: r.player_id,
+      outcome: r.outcome as ReservedSeat['outcome'],
+    }));
+  }
+
+  /** GameLift AcceptPlayerSession: RESERVED → ACTIVE, only before the deadline. */
+  async acceptSeat(seatId: string): Promise<void> {
+    if (!isUuid(seatId)) throw new SeatNotFound(seatId);
+    const [{ outcome }] = await this.sql.query<{ outcome: string }>(`SELECT joinery_accept_seat($1) AS outcome`, [
+      seatId,
+    ]);
+    if (outcome === 'not_found') throw new SeatNotFound(seatId);
+    if (outcome === 'timed_out')
+      throw new InvalidSessionStatus(`Player session ${seatId} timed out`, 'player_session_timed_out');
+    if (outcome === 'invalid_status') {
+      throw new InvalidSessionStatus(
+        `Player session ${seatId} is not RESERVED in an ACTIVE game session`,
+        'invalid_player_session_status',
+      );
+    }
+  }
+
+  /** Ends a seat: leave, kick, RemovePlayerSession (COMPLETED). Returns false when the seat held no place. */
+  async releaseSeat(
+    seatId: string,
+    status: Extract<SeatStatus, 'COMPLETED' | 'TIMEDOUT'> = 'COMPLETED',
+  ): Promise<boolean> {
+    if (!isUuid(seatId)) throw new SeatNotFound(seatId);
+    const [{ outcome }] = await this.sql.query<{ outcome: string }>(`SELECT joinery_release_seat($1, $2) AS outcome`, [
+      seatId,
+      status,
+    ]);
+    if (outcome === 'not_found') throw new SeatNotFound(seatId);
+    return outcome === 'released';
+  }
+
+  /** An operator frees a stuck seat: a reservation ends TIMEDOUT, an active seat COMPLETED. */
+  async releaseSeatByOperator(seatId: string): Promise<void> {
+    if (!isUuid(seatId)) throw new SeatNotFound(seatId);
+    const [{ outcome }] = await this.sql.query<{ outcome: string }>(
+      `SELECT joinery_release_seat_by_operator($1) AS outcome`,
+      [seatId],
+    );
+    if (outcome === 'not_found') throw new SeatNotFound(seatId);
+    if (outcome === 'not_active')
+      throw new Conflict('seat_not_active', `Player session ${seatId} holds no seat any more`);
+  }
+
+  /** Ends a session and completes its seats. Returns false when it had already ended. */
+  async terminate(sessionId: string, reason: string): Promise<boolean> {
+    if (!isUuid(sessionId)) throw new SessionNotFound(sessionId);
+    const [{ outcome }] = await this.sql.query<{ outcome: string }>(
+      `SELECT joinery_terminate_session($1, $2) AS outcome`,
+      [sessionId, reason],
+    );
+    if (outcome === 'not_found') throw new SessionNotFound(sessionId);
+    return outcome === 'terminated';
+  }
+
+  /** Times out overdue reservations (a batch of sessions per call). Returns how many seats were freed. */
+  async sweepReservations(sessionsPerBatch = 200): Promise<number> {
+    const [{ expired }] = await this.sql.query<{ expired: number }>(
+      `SELECT joinery_sweep_reservations($1) AS expired`,
+      [sessionsPerBatch],
+    );
+    this.metrics.seatsTimedOut(expired);
+    return expired;
+  }
+
+  /**
+   * A session with a single team of `maxPlayers` seats (GameLift
+   * CreateGameSession). With an idempotency token already used on the fleet,
+   * the session it created is returned instead.
+   */
+  async createGameSession(input: NewGameSession): Promise<{ session: GameSessionEntity; created: boolean }> {
+    return this.dataSource.transaction(async (manager) => {
+      const id = randomUUID();
+      const inserted = await manager.query<GameSessionEntity[]>(
+        `INSERT INTO game_session (id, type, status, public, region_id, fleet_id, location, name, creator_id,
+                                   game_properties, game_session_data, idempotency_token, max_players,
+                                   keep_alive_on_empty, created_via)
+         VALUES ($1, $2, $3, true, $4, $5, $4, $6, $7, $8, $9, $10, $11, true, 'gamelift')
+         ON CONFLICT (fleet_id, idempotency_token) WHERE idempotency_token IS NOT NULL DO NOTHING
+         RETURNING id`,
+        [
+          id,
+          input.type,
+          input.status,
+          input.location,
+          input.fleetId,
+          input.name ?? null,
+          input.creatorId ?? null,
+          JSON.stringify(input.gameProperties ?? []),
+          input.gameSessionData ?? null,
+          input.idempotencyToken ?? null,
+          input.maxPlayers,
+        ],
+      );
+      if (inserted.length === 0) {
+        const existing = await manager.findOneOrFail(GameSessionEntity, {
+          where: { fleetId: input.fleetId, idempotencyToken: input.idempotencyToken },
+        });
+        return { session: existing, created: false };
+      }
+      await manager.query(`INSERT INTO session_team (session_id, team_id, max_size) VALUES ($1, 0, $2)`, [
+        id,
+        input.maxPlayers,
+      ]);
+      const session = await manager.findOneOrFail(GameSessionEntity, { where: { id } });
+      return { session, created: true };
+    });
+  }
+
+  private refuse(outcome: string, sessionId: string, playerId: string, forbidden: string): void {
+    if (outcome === 'not_found') throw new SessionNotFound(sessionId);
+    if (outcome === 'not_in_session') throw new PlayerNotInSession(playerId, sessionId);
+    if (outcome === 'forbidden') throw new PermissionDenied(forbidden, 'not_session_leader');
+  }
+
+  /** Changes a live (ACTIVE or ACTIVATING) session: capacity, name, creation policy, properties. */
+  async updateGameSession(sessionId: string, changes: GameSessionChanges): Promise<void> {
+    if (!isUuid(sessionId)) throw new SessionNotFound(sessionId);
+    const [{ outcome }] = await this.sql.query<{ outcome: string }>(
+      `SELECT joinery_update_game_session($1, $2, $3, $4, $5, $6) AS outcome`,
+      [
+        sessionId,
+        changes.maxPlayers ?? null,
+        changes.name ?? null,
+        changes.creationPolicy ?? null,
+        changes.gameProperties ? JSON.stringify(changes.gameProperties) : null,
+        changes.protectionPolicy ?? null,
+      ],
+    );
+    switch (outcome) {
+      case 'updated':
+        return;
+      case 'not_found':
+        throw new SessionNotFound(sessionId);
+      case 'invalid_status':
+        throw new InvalidSessionStatus(`Session ${sessionId} has ended and cannot be changed`);
+      case 'multi_team':
+        throw new InvalidRequest(
+          'multi_team_capacity',
+          `Session ${sessionId} has several teams; its capacity is set per team and cannot be changed here`,
+        );
+      case 'below_occupied':
+        throw new InvalidRequest(
+          'capacity_below_occupied',
+          `Session ${sessionId} has more occupied seats than ${changes.maxPlayers}`,
+        );
+      case 'too_many_properties':
+        throw new InvalidRequest('too_many_game_properties', `Session ${sessionId} would have more than 16 properties`);
+      default:
+        throw new InvalidRequest('unexpected_outcome', `Unexpected outcome ${outcome}`);
+    }
+  }
+
+  /** The game server is ready: ACTIVATING → ACTIVE. Returns false when it already was ACTIVE. */
+  async activateGameSession(sessionId: string): Promise<boolean> {
+    if (!isUuid(sessionId)) throw new SessionNotFound(sessionId);
+    const [{ outcome }] = await this.sql.query<{ outcome: string }>(`SELECT joinery_activate_session($1) AS outcome`, [
+      sessionId,
+    ]);
+    if (outcome === 'not_found') throw new SessionNotFound(sessionId);
+    if (outcome === 'invalid_status') {
+      throw new InvalidSessionStatus(`Session ${sessionId} is not ACTIVATING and cannot be activated`);
+    }
+    return outcome === 'activated';
+  }
+
+  private playerColumns(player: JoiningPlayer): unknown[] {
+    const s = player.settings;
+    return [
+      player.clientVersion ?? null,
+      s?.platform ?? null,
+      s?.input ?? null,
+      s?.permittedPlatform ?? null,
+      s?.permittedInput ?? null,
+      s?.profile.family ?? null,
+      s?.profile.input ?? null,
+      s?.profile.requiredFamilies ?? null,
+      s?.profile.allowedInputs ?? null,
+    ];
+  }
+
+  private assignment(row: FunctionRow, sessionId: string, teamId?: number): SeatAssignment {
+    switch (row.outcome) {
+      case 'created':
+      case 'joined':
+      case 'existing':
+        return {
+          outcome: row.outcome,
+          sessionId: row.session_id!,
+          teamId: row.team_id!,
+          seatId: row.seat_id!,
+          role: row.seat_role!,
+        };
+      case 'not_found':
+        throw new SessionNotFound(sessionId);
+      case 'invalid_status':
+        throw new SessionNotFound(sessionId);
+      case 'invalid_team':
+        throw new InvalidTeam(teamId ?? -1);
+      case 'full':
+        throw new SessionFull(sessionId, teamId);
+      default:
+        throw new InvalidRequest('unexpected_outcome', `Unexpected outcome ${row.outcome}`);
+    }
+  }
+}
