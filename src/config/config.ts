@@ -12,6 +12,7 @@ import {
   MinLength,
   validateSync,
 } from 'class-validator';
+import { dirname, join } from 'node:path';
 import { DEFAULT_FAMILIES, type Platform, type PlatformFamilies, PLATFORMS } from '../crossplay/crossplay.js';
 
 const PLATFORM_LIST = new RegExp(`^\\s*(${PLATFORMS.join('|')})?(\\s*,\\s*(${PLATFORMS.join('|')}))*\\s*$`);
@@ -243,6 +244,78 @@ export class EnvironmentVariables {
   @Min(0)
   @Max(300_000)
   ACCESS_KEY_CACHE_TTL_MS?: number;
+
+  @IsOptional()
+  @IsBooleanString()
+  GAMELIFT_SDK_ENABLED?: string;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  GAMELIFT_SDK_WSS_PORT?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  GAMELIFT_SDK_WS_PORT?: number;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  GAMELIFT_SDK_HOST?: string;
+
+  @IsOptional()
+  @Matches(/^wss?:\/\/[^\s?#]+$/, { message: 'must be a ws:// or wss:// URL without query' })
+  GAMELIFT_SDK_PUBLIC_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  GAMELIFT_SDK_TLS_CERT_FILE?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  GAMELIFT_SDK_TLS_KEY_FILE?: string;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(86_400)
+  GAMELIFT_COMPUTE_TOKEN_TTL_SECONDS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3_600)
+  GAMELIFT_PROCESS_UNHEALTHY_SECONDS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3_600)
+  GAMELIFT_PROCESS_GRACE_SECONDS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3_600)
+  GAMELIFT_ACTIVATION_TIMEOUT_SECONDS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  @Max(60_000)
+  GAMELIFT_PROCESS_SWEEP_INTERVAL_MS?: number;
 }
 
 export type NodeEnv = 'development' | 'production' | 'test';
@@ -307,6 +380,25 @@ export class AppConfig {
     fleetId: string;
     accountId: string;
     reservationTimeoutSeconds: number;
+    sweepIntervalMs: number;
+  };
+  /**
+   * Game servers on the GameLift Server SDK 5 (docs/game-servers.md): the SDK's WebSocket
+   * endpoint (`wssPort`: TLS, always on when enabled; `wsPort`: plain, only when set; 0 picks a
+   * free port), the URL RegisterCompute hands out, the TLS pair (`tls.generated`: a development
+   * pair made once in `tls.dir`), compute auth-token lifetime, and the process timers.
+   */
+  readonly gameServers: {
+    enabled: boolean;
+    host: string;
+    wssPort: number;
+    wsPort?: number;
+    publicUrl?: string;
+    tls: { certFile?: string; keyFile?: string; dir: string };
+    tokenTtlSeconds: number;
+    unhealthySeconds: number;
+    graceSeconds: number;
+    activationTimeoutSeconds: number;
     sweepIntervalMs: number;
   };
 
@@ -394,6 +486,15 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   if (production && !raw.SECRETS_ENCRYPTION_KEY) {
     missing.push('  - SECRETS_ENCRYPTION_KEY: required when NODE_ENV=production (at least 32 random characters)');
   }
+  if (!raw.GAMELIFT_SDK_TLS_CERT_FILE !== !raw.GAMELIFT_SDK_TLS_KEY_FILE) {
+    missing.push('  - GAMELIFT_SDK_TLS_CERT_FILE and GAMELIFT_SDK_TLS_KEY_FILE must be set together');
+  }
+  const sdkEnabled = raw.GAMELIFT_SDK_ENABLED === undefined ? nodeEnv !== 'test' : raw.GAMELIFT_SDK_ENABLED === 'true';
+  if (production && sdkEnabled && !raw.GAMELIFT_SDK_TLS_CERT_FILE) {
+    missing.push(
+      '  - GAMELIFT_SDK_TLS_CERT_FILE, GAMELIFT_SDK_TLS_KEY_FILE: required when NODE_ENV=production and the SDK endpoint is on (GAMELIFT_SDK_ENABLED)',
+    );
+  }
   if (missing.length) throw new ConfigError(`Invalid configuration:\n${missing.join('\n')}`);
   return new AppConfig({
     env: nodeEnv,
@@ -466,6 +567,23 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       accountId: raw.GAMELIFT_ACCOUNT_ID ?? '000000000000',
       reservationTimeoutSeconds: raw.RESERVATION_TIMEOUT_SECONDS ?? 60,
       sweepIntervalMs: raw.RESERVATION_SWEEP_INTERVAL_MS ?? 1000,
+    },
+    gameServers: {
+      enabled: sdkEnabled,
+      host: raw.GAMELIFT_SDK_HOST ?? raw.HOST ?? '127.0.0.1',
+      wssPort: raw.GAMELIFT_SDK_WSS_PORT ?? 5443,
+      wsPort: raw.GAMELIFT_SDK_WS_PORT,
+      publicUrl: raw.GAMELIFT_SDK_PUBLIC_URL,
+      tls: {
+        certFile: raw.GAMELIFT_SDK_TLS_CERT_FILE,
+        keyFile: raw.GAMELIFT_SDK_TLS_KEY_FILE,
+        dir: join(dirname(raw.EMBEDDED_PG_DIR ?? '.data/postgres'), 'sdk-tls'),
+      },
+      tokenTtlSeconds: raw.GAMELIFT_COMPUTE_TOKEN_TTL_SECONDS ?? 900,
+      unhealthySeconds: raw.GAMELIFT_PROCESS_UNHEALTHY_SECONDS ?? 180,
+      graceSeconds: raw.GAMELIFT_PROCESS_GRACE_SECONDS ?? 60,
+      activationTimeoutSeconds: raw.GAMELIFT_ACTIVATION_TIMEOUT_SECONDS ?? 120,
+      sweepIntervalMs: raw.GAMELIFT_PROCESS_SWEEP_INTERVAL_MS ?? 5000,
     },
   });
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InvalidRequest, NotFound } from '../common/errors.js';
 import { AppConfig } from '../config/config.js';
 import type { GameSessionEntity, GameSessionStatus } from '../session/entities/game-session.entity.js';
+import { GameServers } from '../session/game-servers.js';
 import { SessionLedger } from '../session/session-ledger.js';
 import { SessionReader } from '../session/session-reader.js';
 import { InvalidSessionStatus, SessionNotFound } from '../session/session.errors.js';
@@ -46,10 +47,31 @@ export class GameSessionsService {
     private readonly reader: SessionReader,
     private readonly ids: GameLiftIds,
     private readonly config: AppConfig,
+    private readonly gameServers: GameServers,
   ) {}
 
+  /**
+   * CreateGameSession. On a fleet with server processes the session is
+   * placed on an idle one (ACTIVATING until the game server activates it;
+   * FleetCapacityExceededException when none is idle); on a fleet without
+   * any, it is a ledger-only session as before.
+   */
   async create(input: CreateGameSessionInput): Promise<{ GameSession: GameSessionShape }> {
     const fleetId = this.fleetOf(input.FleetId, input.AliasId, true)!;
+    if (await this.gameServers.fleetHasProcesses(fleetId)) {
+      const { sessionId } = await this.gameServers.placeGameSession({
+        fleetId,
+        location: input.Location ?? this.config.gamelift.region,
+        type: fleetId,
+        maxPlayers: input.MaximumPlayerSessionCount,
+        name: input.Name,
+        creatorId: input.CreatorId,
+        gameProperties: this.properties(input.GameProperties),
+        gameSessionData: input.GameSessionData,
+        idempotencyToken: input.IdempotencyToken ?? input.GameSessionId,
+      });
+      return { GameSession: await this.shape(sessionId) };
+    }
     const { session } = await this.ledger.createGameSession({
       type: fleetId,
       fleetId,
@@ -168,10 +190,15 @@ export class GameSessionsService {
       protectionPolicy: input.ProtectionPolicy,
       gameProperties: input.GameProperties ? this.properties(input.GameProperties) : undefined,
     });
+    await this.gameServers.sessionUpdated(sessionId);
     return { GameSession: await this.shape(sessionId) };
   }
 
-  /** Ends the game session at once, whatever the TerminationMode (there is no server process to notify). */
+  /**
+   * Ends the game session at once, whatever the TerminationMode; a server
+   * process hosting it is pushed TerminateProcess (by the core, when the
+   * session ends) and is expected to call ProcessEnding.
+   */
   async terminate(input: TerminateGameSessionInput): Promise<{ GameSession: GameSessionShape }> {
     const sessionId = await this.resolve(input.GameSessionId);
     const reason = input.TerminationMode === 'FORCE_TERMINATE' ? 'FORCE_TERMINATED' : 'TRIGGERED_ON_PROCESS_TERMINATE';

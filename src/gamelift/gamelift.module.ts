@@ -8,11 +8,14 @@ import { AccessKeyEntity } from './access-keys/access-key.entity.js';
 import { AccessKeysController } from './access-keys/access-keys.controller.js';
 import { AccessKeysService } from './access-keys/access-keys.service.js';
 import { AwsJsonErrorRenderer } from './aws-error.renderer.js';
+import { ComputesService } from './computes.service.js';
 import { GameSessionsService } from './game-sessions.service.js';
 import { GameLiftIds } from './gamelift-ids.js';
 import { GameLiftController } from './gamelift.controller.js';
 import { GameLiftOperations } from './gamelift.operations.js';
 import { PlayerSessionsService } from './player-sessions.service.js';
+import { SdkEndpoint } from './server-sdk/sdk-endpoint.js';
+import { SdkRequests } from './server-sdk/sdk-requests.js';
 import { SigV4Strategy } from './sigv4.strategy.js';
 
 /**
@@ -29,6 +32,9 @@ import { SigV4Strategy } from './sigv4.strategy.js';
     GameSessionsService,
     PlayerSessionsService,
     GameLiftOperations,
+    ComputesService,
+    SdkRequests,
+    SdkEndpoint,
   ],
   exports: [GameSessionsService, PlayerSessionsService, GameLiftIds],
 })

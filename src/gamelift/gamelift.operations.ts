@@ -17,6 +17,8 @@ import {
   UpdateGameSessionInput,
   UpdatePlayerSessionCreationPolicyInput,
 } from './dto/operations.dto.js';
+import { ComputesService } from './computes.service.js';
+import { ComputeInput, ListComputeInput, RegisterComputeInput } from './dto/compute.dto.js';
 import { GameSessionsService } from './game-sessions.service.js';
 import { PlayerSessionsService } from './player-sessions.service.js';
 
@@ -35,6 +37,9 @@ export const OPERATION_INPUTS = [
   GameSessionInput,
   PlayerSessionInput,
   UpdatePlayerSessionCreationPolicyInput,
+  RegisterComputeInput,
+  ComputeInput,
+  ListComputeInput,
 ];
 
 /** Every operation served on `POST /`. */
@@ -52,6 +57,11 @@ export const OPERATION_NAMES = new Set([
   'RemovePlayerSession',
   'ActivateGameSession',
   'UpdatePlayerSessionCreationPolicy',
+  'RegisterCompute',
+  'DescribeCompute',
+  'ListCompute',
+  'DeregisterCompute',
+  'GetComputeAuthToken',
 ]);
 
 interface Operation<T extends object = object> {
@@ -80,7 +90,7 @@ export function operationName(request: Request): string | undefined {
 export class GameLiftOperations {
   private readonly operations: Map<string, Operation>;
 
-  constructor(gameSessions: GameSessionsService, playerSessions: PlayerSessionsService) {
+  constructor(gameSessions: GameSessionsService, playerSessions: PlayerSessionsService, computes: ComputesService) {
     this.operations = new Map<string, Operation>([
       ['CreateGameSession', operation(CreateGameSessionInput, (i) => gameSessions.create(i))],
       ['DescribeGameSessions', operation(DescribeGameSessionsInput, (i) => gameSessions.describe(i))],
@@ -104,6 +114,12 @@ export class GameLiftOperations {
         'UpdatePlayerSessionCreationPolicy',
         operation(UpdatePlayerSessionCreationPolicyInput, (i) => gameSessions.updateCreationPolicy(i)),
       ],
+      // GameLift Anywhere's computes: the hosts game-server processes run on (docs/game-servers.md).
+      ['RegisterCompute', operation(RegisterComputeInput, (i) => computes.register(i))],
+      ['DescribeCompute', operation(ComputeInput, (i) => computes.describe(i))],
+      ['ListCompute', operation(ListComputeInput, (i) => computes.list(i))],
+      ['DeregisterCompute', operation(ComputeInput, (i) => computes.deregister(i))],
+      ['GetComputeAuthToken', operation(ComputeInput, (i) => computes.authToken(i))],
     ]);
     const missing = [...OPERATION_NAMES].filter((n) => !this.operations.has(n));
     if (missing.length || this.operations.size !== OPERATION_NAMES.size) {

@@ -26,6 +26,11 @@ export type JoinOperation = 'create_or_join' | 'join' | 'reserve';
  *    the database at most every 5 s;
  *  - `joinery_db_pool_connections{pool,state}`: this instance's pg pools
  *    (`main`, `read`; total, idle, waiting, max);
+ *  - game servers: `joinery_server_processes{status,healthy}` (live processes,
+ *    from the database, cached 5 s), `joinery_placements_total{outcome}`
+ *    (placed, existing, no_capacity...), `joinery_process_events_total{event}`
+ *    (ready, process_ending, unhealthy, lost, activation_timeout, swept...),
+ *    `joinery_game_session_activation_seconds` (placement to ActivateGameSession);
  *  - Node's process metrics (`process_*`, `nodejs_*`).
  * Under `npm run start:cluster`, `/metrics` answers for the whole cluster:
  * the worker asks the primary, which sums every worker's metrics.
@@ -38,7 +43,11 @@ export class MetricsService implements OnModuleDestroy {
   private readonly joins: Counter<'operation' | 'outcome'>;
   private readonly reserved: Counter;
   private readonly timedOut: Counter;
+  private readonly placements: Counter<'outcome'>;
+  private readonly processEvents: Counter<'event'>;
+  private readonly activations: Histogram;
   private seatCounts?: { at: number; counts: Promise<Map<string, number>> };
+  private processCounts?: { at: number; rows: Promise<{ status: string; healthy: boolean; n: number }[]> };
 
   constructor(private readonly sql: Sql) {
     const registers = [this.registry];
@@ -94,6 +103,35 @@ export class MetricsService implements OnModuleDestroy {
         for (const status of ['RESERVED', 'ACTIVE']) this.set({ status }, counts.get(status) ?? 0);
       },
     });
+    this.placements = new Counter({
+      name: 'joinery_placements_total',
+      help: 'Game sessions placed on server processes, by outcome (placed, existing, no_capacity)',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.processEvents = new Counter({
+      name: 'joinery_process_events_total',
+      help: 'Server process events on this instance (ready, process_ending, unhealthy, lost, activation_timeout, swept)',
+      labelNames: ['event'],
+      registers,
+    });
+    this.activations = new Histogram({
+      name: 'joinery_game_session_activation_seconds',
+      help: 'Time from placing a game session on a process to its ActivateGameSession',
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+      registers,
+    });
+    const processes = () => this.processes();
+    new Gauge({
+      name: 'joinery_server_processes',
+      help: 'Live server processes by status (CONNECTED, ACTIVE) and health (read from the database, cached 5 s)',
+      labelNames: ['status', 'healthy'],
+      registers,
+      async collect() {
+        this.reset();
+        for (const row of await processes()) this.set({ status: row.status, healthy: String(row.healthy) }, row.n);
+      },
+    });
     if (cluster.isWorker) {
       // prom-client answers the primary's requests for this worker's metrics once an AggregatorRegistry exists.
       workerAggregator ??= new AggregatorRegistry();
@@ -128,6 +166,18 @@ export class MetricsService implements OnModuleDestroy {
     if (count > 0) this.timedOut.inc(count);
   }
 
+  placement(outcome: string): void {
+    this.placements.inc({ outcome });
+  }
+
+  processEvent(event: string, count = 1): void {
+    this.processEvents.inc({ event }, count);
+  }
+
+  activation(seconds: number): void {
+    this.activations.observe(seconds);
+  }
+
   /** The exposition: this process's metrics, or the whole cluster's when run as a cluster worker. */
   async exposition(): Promise<{ contentType: string; body: string }> {
     const contentType = this.registry.contentType;
@@ -152,6 +202,18 @@ export class MetricsService implements OnModuleDestroy {
       counts.catch(() => (this.seatCounts = undefined));
     }
     return this.seatCounts.counts;
+  }
+
+  private processes(): Promise<{ status: string; healthy: boolean; n: number }[]> {
+    const now = Date.now();
+    if (!this.processCounts || now - this.processCounts.at > SEAT_GAUGE_TTL_MS) {
+      const rows = this.sql.read<{ status: string; healthy: boolean; n: number }>(
+        `SELECT status, healthy, count(*)::int AS n FROM server_process WHERE status <> 'TERMINATED' GROUP BY 1, 2`,
+      );
+      this.processCounts = { at: now, rows };
+      rows.catch(() => (this.processCounts = undefined));
+    }
+    return this.processCounts.rows;
   }
 }
 

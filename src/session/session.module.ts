@@ -5,6 +5,8 @@ import { GameSessionEntity } from './entities/game-session.entity.js';
 import { SeatEntity } from './entities/seat.entity.js';
 import { SessionTeamEntity } from './entities/session-team.entity.js';
 import { SessionTemplateEntity } from './entities/session-template.entity.js';
+import { GameServers } from './game-servers.js';
+import { ProcessSweeper } from './process-sweeper.js';
 import { ReservationSweeper } from './reservation-sweeper.js';
 import { SessionLedger } from './session-ledger.js';
 import { SessionReader } from './session-reader.js';
@@ -13,7 +15,8 @@ import { TemplatesService } from './templates.service.js';
 /**
  * THE CORE: templates, sessions, teams, seats, the ledger that changes them
  * (every rule is one SQL function in `sql/`), the reads, and the seat
- * lifecycle's sweeper. The protocol adapters (RallyHere, GameLift, the REST
+ * lifecycle's sweeper, and the game-server processes sessions are placed on
+ * (`GameServers`, `sql/game-servers.sql`) with their sweeper. The protocol adapters (RallyHere, GameLift, the REST
  * facade) and the admin API sit on top of what this module exports.
  */
 @Module({
@@ -21,7 +24,7 @@ import { TemplatesService } from './templates.service.js';
     CrossplayModule,
     TypeOrmModule.forFeature([SessionTemplateEntity, GameSessionEntity, SessionTeamEntity, SeatEntity]),
   ],
-  providers: [TemplatesService, SessionLedger, SessionReader, ReservationSweeper],
-  exports: [TemplatesService, SessionLedger, SessionReader, CrossplayModule],
+  providers: [TemplatesService, SessionLedger, SessionReader, ReservationSweeper, GameServers, ProcessSweeper],
+  exports: [TemplatesService, SessionLedger, SessionReader, GameServers, CrossplayModule],
 })
 export class SessionModule {}

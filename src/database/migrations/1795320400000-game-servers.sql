@@ -8,6 +8,7 @@ CREATE TABLE compute (
   ip_address  text CHECK (length(ip_address) <= 128),
   dns_name    text CHECK (length(dns_name) <= 256),
   location    text NOT NULL CHECK (length(location) BETWEEN 1 AND 128),
+  certificate_path text CHECK (length(certificate_path) <= 1024),
   status      text NOT NULL DEFAULT 'ACTIVE' CHECK (status IN ('ACTIVE', 'TERMINATING')),
   created_at  timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (fleet_id, name),

@@ -11,6 +11,14 @@ RETURNS void LANGUAGE sql AS $fn$
   SELECT pg_notify('joinery_sdk_push', (jsonb_build_object('p', p_process, 'a', p_action) || p_extra)::text)
 $fn$;
 
+-- A placed session changed (UpdateGameSession): its process is pushed UpdateGameSession.
+CREATE OR REPLACE FUNCTION joinery_push_session_update(p_session uuid)
+RETURNS void LANGUAGE sql AS $fn$
+  SELECT joinery_sdk_push(g.process_id, 'UpdateGameSession', jsonb_build_object('s', g.id))
+    FROM game_session g JOIN server_process p ON p.id = g.process_id AND p.game_session_id = g.id
+   WHERE g.id = p_session AND p.status = 'ACTIVE'
+$fn$;
+
 -- A process may take a session: ready, healthy, connected, idle, and heard from within the window.
 CREATE OR REPLACE FUNCTION joinery_process_idle(p server_process, p_window_seconds integer)
 RETURNS boolean LANGUAGE sql STABLE AS $fn$
@@ -23,7 +31,8 @@ $fn$;
 -- Outcomes: connected | reconnected | terminated (the pID belongs to an ended process) | no_compute.
 CREATE OR REPLACE FUNCTION joinery_process_connect(
   p_fleet text, p_compute text, p_pid text, p_connection uuid, p_instance text, p_sdk_language text, p_sdk_version text)
-RETURNS TABLE (outcome text, process_id uuid, process_status text, game_session_id uuid, instance_status text)
+RETURNS TABLE (outcome text, process_id uuid, process_status text, game_session_id uuid, instance_status text,
+               previous_instance text)
 LANGUAGE plpgsql AS $fn$
 #variable_conflict use_column
 DECLARE
@@ -31,7 +40,7 @@ DECLARE
 BEGIN
   PERFORM 1 FROM compute WHERE fleet_id = p_fleet AND name = p_compute;
   IF NOT FOUND THEN
-    RETURN QUERY SELECT 'no_compute', NULL::uuid, NULL::text, NULL::uuid, NULL::text;
+    RETURN QUERY SELECT 'no_compute', NULL::uuid, NULL::text, NULL::uuid, NULL::text, NULL::text;
     RETURN;
   END IF;
   INSERT INTO server_process (fleet_id, compute_name, pid, connection_id, instance_id, sdk_language, sdk_version)
@@ -39,20 +48,22 @@ BEGIN
   ON CONFLICT ON CONSTRAINT uq_server_process_pid DO NOTHING
   RETURNING * INTO p;
   IF FOUND THEN
-    RETURN QUERY SELECT 'connected', p.id, p.status, NULL::uuid, NULL::text;
+    RETURN QUERY SELECT 'connected', p.id, p.status, NULL::uuid, NULL::text, NULL::text;
     RETURN;
   END IF;
   SELECT * INTO p FROM server_process
    WHERE fleet_id = p_fleet AND compute_name = p_compute AND pid = p_pid FOR UPDATE;
   IF p.status = 'TERMINATED' THEN
-    RETURN QUERY SELECT 'terminated', p.id, p.status, NULL::uuid, NULL::text;
+    RETURN QUERY SELECT 'terminated', p.id, p.status, NULL::uuid, NULL::text, NULL::text;
     RETURN;
   END IF;
   UPDATE server_process SET connection_id = p_connection, instance_id = p_instance, connected = true,
                             disconnected_at = NULL, updated_at = now()
    WHERE id = p.id;
+  -- Instances holding an older socket of this process stop pushing to it.
+  PERFORM joinery_sdk_push(p.id, 'Replaced', jsonb_build_object('c', p_connection));
   RETURN QUERY
-    SELECT 'reconnected', p.id, p.status, p.game_session_id, g.instance_status
+    SELECT 'reconnected', p.id, p.status, p.game_session_id, g.instance_status, p.instance_id
       FROM (SELECT 1) one LEFT JOIN game_session g ON g.id = p.game_session_id;
 END
 $fn$;
