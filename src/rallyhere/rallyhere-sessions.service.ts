@@ -4,9 +4,11 @@ import type { Principal } from '../auth/principal.js';
 import { InvalidRequest, PermissionDenied } from '../common/errors.js';
 import { CrossplayService } from '../crossplay/crossplay.service.js';
 import type { SeatEntity } from '../session/entities/seat.entity.js';
+import { GameServers } from '../session/game-servers.js';
 import { type Actor, type JoiningPlayer, type SeatAssignment, SessionLedger } from '../session/session-ledger.js';
 import { type SessionSnapshot, SessionReader } from '../session/session-reader.js';
 import { PlayerNotInSession, SessionNotFound } from '../session/session.errors.js';
+import { TemplatesService } from '../session/templates.service.js';
 import type { CreateOrJoinRequestDto, SelfSessionPlayerUpdateRequestDto } from './dto/create-or-join.dto.js';
 import type { PlayerInviteRequestDto } from './dto/session-player.dto.js';
 import type { SessionUpdateDto } from './dto/session-update.dto.js';
@@ -43,11 +45,19 @@ export class RallyHereSessionsService {
     private readonly ledger: SessionLedger,
     private readonly reader: SessionReader,
     private readonly crossplay: CrossplayService,
+    private readonly templates: TemplatesService,
+    private readonly gameServers: GameServers,
   ) {}
 
-  createOrJoin(principal: Principal, request: CreateOrJoinRequestDto): Promise<SeatAssignment> {
+  /**
+   * Create-or-join. A session created from a template with
+   * `auto_startup_params` is then placed on an idle game server process
+   * (its instance shows up once the server activates it); with none idle the
+   * session is created without an instance.
+   */
+  async createOrJoin(principal: Principal, request: CreateOrJoinRequestDto): Promise<SeatAssignment> {
     const player = request.player;
-    return this.ledger.createOrJoin(request.session_type, request.region_id, {
+    const assignment = await this.ledger.createOrJoin(request.session_type, request.region_id, {
       playerId: playerOf(principal),
       clientVersion: player?.client_version ?? request.client_version,
       settings: this.crossplay.resolve(
@@ -58,6 +68,13 @@ export class RallyHereSessionsService {
       teamId: player?.team_id,
       password: request.password,
     });
+    if (assignment.outcome === 'created') {
+      const template = await this.templates.get(request.session_type);
+      if (template.auto_startup_params) {
+        await this.gameServers.placeSession(assignment.sessionId, JSON.stringify(template.auto_startup_params));
+      }
+    }
+    return assignment;
   }
 
   async join(principal: Principal, sessionId: string, request: SelfSessionPlayerUpdateRequestDto): Promise<SeatEntity> {

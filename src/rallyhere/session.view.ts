@@ -5,7 +5,7 @@ import type { SessionSnapshot } from '../session/session-reader.js';
 import type { PlayerSessionsView } from './rallyhere-sessions.service.js';
 import type { BrowserSessionInfoDto, PlayerSessionsDto } from './dto/player-sessions.dto.js';
 import type { SessionPlayerUpdateResponseDto } from './dto/session-player.dto.js';
-import type { SessionDto, SessionPlayerDto } from './dto/session.dto.js';
+import type { InstanceInfoDto, SessionDto, SessionPlayerDto } from './dto/session.dto.js';
 
 /**
  * RallyHere identifies players by UUID; a GameLift seat's `PlayerId` may be
@@ -36,7 +36,9 @@ function playerView(seat: SeatEntity, full: boolean): SessionPlayerDto {
  * `session:read:any`) get the full view; others see who is in which team
  * and with what status, but not the players' settings and custom data.
  */
-export function toSessionDto({ session, teams, seats }: SessionSnapshot, full: boolean): SessionDto {
+export function toSessionDto(snapshot: SessionSnapshot, full: boolean): SessionDto {
+  const { session, teams, seats } = snapshot;
+  const instance = full ? toInstanceInfo(snapshot) : undefined;
   return {
     type: session.type,
     session_id: session.id,
@@ -54,6 +56,47 @@ export function toSessionDto({ session, teams, seats }: SessionSnapshot, full: b
     created: session.createdAt.toISOString(),
     ...(session.regionId ? { region_id: session.regionId } : {}),
     created_by_matchmaking: false,
+    ...(instance ? { instance } : {}),
+  };
+}
+
+const JOIN_STATUS = { allocated: 'pending', joinable: 'joinable', closed: 'closed' } as const;
+
+/**
+ * RallyHere `InstanceInfo` of a session placed on a game server process:
+ * the process (`host_dedicated_process_id`, its pID) on its compute
+ * (`host_dedicated_server_id`), how far it is (pending until the server
+ * activates the session, then joinable, or unjoinable while it refuses new
+ * players), and where to connect (`join_params.public_conn_str`, host:port).
+ */
+export function toInstanceInfo({ session, process }: SessionSnapshot): InstanceInfoDto | undefined {
+  if (!process || !session.instanceStatus) return undefined;
+  const host = session.ipAddress ?? session.dnsName;
+  let joinStatus: string = JOIN_STATUS[session.instanceStatus];
+  if (joinStatus === 'joinable' && session.creationPolicy === 'DENY_ALL') joinStatus = 'unjoinable';
+  return {
+    instance_id: process.id,
+    host_type: 'dedicated',
+    host_dedicated_process_id: process.pid,
+    host_dedicated_server_id: process.computeName,
+    join_status: joinStatus,
+    ...(host && session.port
+      ? {
+          join_params: {
+            public_conn_str: `${host}:${session.port}`,
+            private_conn_str: `${session.ipAddress ?? host}:${session.port}`,
+            custom_data: {},
+          },
+        }
+      : {}),
+    instance_health:
+      session.instanceStatus === 'closed' || process.status === 'TERMINATED'
+        ? 'unknown'
+        : process.healthy
+          ? 'healthy'
+          : 'unhealthy',
+    created: session.createdAt.toISOString(),
+    custom_data: {},
   };
 }
 

@@ -325,11 +325,16 @@ export class GameServers {
     return { sessionId: row.session_id!, created: row.outcome === 'placed' };
   }
 
-  /** An existing session (a RallyHere game-server template) placed on an idle process; false when none is idle. */
-  async placeSession(sessionId: string): Promise<boolean> {
-    const [row] = await this.sql.query<{ outcome: string }>(`SELECT * FROM joinery_place_session($1, $2)`, [
+  /**
+   * An existing session (a RallyHere game-server template) placed on an idle
+   * process; false when none is idle. `gameSessionData` (the template's
+   * startup parameters) becomes the session's GameSessionData when it has none.
+   */
+  async placeSession(sessionId: string, gameSessionData?: string): Promise<boolean> {
+    const [row] = await this.sql.query<{ outcome: string }>(`SELECT * FROM joinery_place_session($1, $2, $3)`, [
       sessionId,
       this.windowSeconds,
+      gameSessionData ?? null,
     ]);
     this.metrics.placement(row.outcome === 'already_placed' ? 'existing' : row.outcome);
     return row.outcome === 'placed' || row.outcome === 'already_placed';

@@ -13,6 +13,17 @@ export interface SessionSnapshot {
   teams: SessionTeamEntity[];
   /** Occupied seats (RESERVED or ACTIVE), oldest first. */
   seats: SeatEntity[];
+  /** The server process the session was placed on (game-server sessions). */
+  process?: SnapshotProcess;
+}
+
+/** A session's server process as a snapshot shows it. */
+export interface SnapshotProcess {
+  id: string;
+  pid: string;
+  computeName: string;
+  status: string;
+  healthy: boolean;
 }
 
 /** Builds parameterized SQL: values go to `values`, the text only holds `$n` placeholders. */
@@ -110,12 +121,16 @@ export class SessionReader {
       session: Record<string, unknown>;
       teams: Record<string, unknown>[];
       seats: Record<string, unknown>[] | null;
+      process: SnapshotProcess | null;
     }>(
       `SELECT to_jsonb(g) - 'password_digest' AS session,
               (SELECT jsonb_agg(to_jsonb(t) ORDER BY t.team_id) FROM session_team t WHERE t.session_id = g.id) AS teams,
               (SELECT jsonb_agg(to_jsonb(s) ORDER BY s.created_at, s.id) FROM seat s
                 WHERE s.session_id = g.id AND s.status IN ('RESERVED', 'ACTIVE')
-                  AND NOT (s.status = 'RESERVED' AND s.reserved_until IS NOT NULL AND s.reserved_until <= now())) AS seats
+                  AND NOT (s.status = 'RESERVED' AND s.reserved_until IS NOT NULL AND s.reserved_until <= now())) AS seats,
+              (SELECT jsonb_build_object('id', p.id, 'pid', p.pid, 'computeName', p.compute_name, 'status', p.status,
+                                         'healthy', p.healthy)
+                 FROM server_process p WHERE p.id = g.process_id) AS process
          FROM game_session g WHERE g.id = $1`,
       [sessionId],
     );
@@ -128,7 +143,7 @@ export class SessionReader {
     for (const seat of seats) counts.set(seat.teamId, (counts.get(seat.teamId) ?? 0) + 1);
     for (const team of teams) team.playerCount = counts.get(team.teamId) ?? 0;
     session.playerCount = seats.length;
-    return { session, teams, seats };
+    return { session, teams, seats, ...(rows[0].process ? { process: rows[0].process } : {}) };
   }
 
   async seat(seatId: string): Promise<SeatEntity | undefined> {

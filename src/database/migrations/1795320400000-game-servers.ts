@@ -23,7 +23,7 @@ export class GameServers1795320400000 implements MigrationInterface {
       'joinery_game_session_ended()',
       'joinery_process_end(uuid, text, boolean)',
       'joinery_process_activate_session(uuid, uuid)',
-      'joinery_place_session(uuid, integer)',
+      'joinery_place_session(uuid, integer, text)',
       'joinery_place_game_session(text, text, text, integer, text, text, jsonb, text, text, integer)',
       'joinery_bind_process(uuid, uuid)',
       'joinery_lock_idle_process(text, text, integer)',
@@ -32,6 +32,7 @@ export class GameServers1795320400000 implements MigrationInterface {
       'joinery_process_disconnect(uuid, uuid)',
       'joinery_process_connect(text, text, text, uuid, text, text, text)',
       'joinery_process_idle(server_process, integer)',
+      'joinery_push_session_update(uuid)',
       'joinery_sdk_push(uuid, text, jsonb)',
     ]) {
       await queryRunner.query(`DROP FUNCTION IF EXISTS ${fn}`);

@@ -52,6 +52,32 @@ export class SessionJoinabilityDto {
   platform: boolean;
 }
 
+/** RallyHere `JoinParams`: how a client connects to the instance. */
+export class JoinParamsDto {
+  /** `host:port` of the game server process. */
+  public_conn_str: string;
+  private_conn_str: string;
+  custom_data: Record<string, string>;
+}
+
+/** RallyHere `InstanceInfo`: the game server process hosting the session (members only). */
+export class InstanceInfoDto {
+  instance_id: string;
+  @ApiProperty({ enum: ['dedicated', 'player', 'standalone', 'preallocated'] })
+  host_type: 'dedicated';
+  /** The server process's pID (GameLift Server SDK `GAMELIFT_SDK_PROCESS_ID`). */
+  host_dedicated_process_id: string;
+  /** The compute (host) it runs on (`GAMELIFT_SDK_HOST_ID`). */
+  host_dedicated_server_id: string;
+  @ApiProperty({ enum: ['requested', 'allocated', 'pending', 'joinable', 'unjoinable', 'closed'] })
+  join_status: string;
+  join_params?: JoinParamsDto;
+  @ApiProperty({ enum: ['healthy', 'unhealthy', 'degraded', 'unknown'] })
+  instance_health: string;
+  created: string;
+  custom_data: Record<string, string>;
+}
+
 /** RallyHere `Session`. */
 export class SessionDto {
   /** The session type. */
@@ -67,4 +93,6 @@ export class SessionDto {
   created: string;
   region_id?: string;
   created_by_matchmaking: boolean;
+  /** The game server process hosting the session, for members (templates with `auto_startup_params`). */
+  instance?: InstanceInfoDto;
 }

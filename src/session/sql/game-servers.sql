@@ -204,9 +204,10 @@ $fn$;
 
 -- A session that already exists (a RallyHere session whose template asks for a game server)
 -- placed on an idle process of its fleet, any location. The session keeps its status; its
--- instance is allocated until the server activates it. Outcomes: placed | already_placed |
+-- instance is allocated until the server activates it; p_data (the template's startup parameters)
+-- becomes its GameSessionData when it has none. Outcomes: placed | already_placed |
 -- no_capacity | not_found | invalid_status.
-CREATE OR REPLACE FUNCTION joinery_place_session(p_session uuid, p_window_seconds integer)
+CREATE OR REPLACE FUNCTION joinery_place_session(p_session uuid, p_window_seconds integer, p_data text)
 RETURNS TABLE (outcome text, process_id uuid)
 LANGUAGE plpgsql AS $fn$
 #variable_conflict use_column
@@ -232,6 +233,7 @@ BEGIN
     RETURN QUERY SELECT 'no_capacity', NULL::uuid;
     RETURN;
   END IF;
+  UPDATE game_session SET game_session_data = coalesce(game_session_data, p_data) WHERE id = p_session;
   PERFORM joinery_bind_process(v_process, p_session);
   RETURN QUERY SELECT 'placed', v_process;
 END
