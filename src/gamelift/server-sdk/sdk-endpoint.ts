@@ -321,9 +321,9 @@ export class SdkEndpoint implements OnApplicationBootstrap, BeforeApplicationShu
         ? body.RequestId
         : undefined;
     if (!action || !requestId) {
+      // No Action without a RequestId: an SDK would take `{Action}` without RequestId for a push.
       this.send(connection, {
-        ...(action ? { Action: action } : {}),
-        ...(requestId ? { RequestId: requestId } : {}),
+        ...(requestId ? { Action: action ?? '', RequestId: requestId } : {}),
         StatusCode: 400,
         ErrorMessage: 'A request needs a string Action and a string RequestId (1-128 characters)',
       });
