@@ -206,6 +206,7 @@ export class TestGameServer {
         this.pending.delete(requestId);
         reject(new Error(`no answer to ${requestId} within ${this.options.timeoutMs ?? 20_000} ms`));
       }, this.options.timeoutMs ?? 20_000);
+      timer.unref();
       this.pending.set(requestId, {
         resolve: (answer) => {
           clearTimeout(timer);
@@ -256,6 +257,7 @@ export class TestGameServer {
     }
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no ${action} push within ${timeoutMs} ms`)), timeoutMs);
+      timer.unref();
       this.pushWaiters.push({
         test: match,
         resolve: (p) => {
