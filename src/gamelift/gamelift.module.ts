@@ -9,7 +9,6 @@ import { AccessKeysController } from './access-keys/access-keys.controller.js';
 import { AccessKeysService } from './access-keys/access-keys.service.js';
 import { AwsJsonErrorRenderer } from './aws-error.renderer.js';
 import { GameSessionsService } from './game-sessions.service.js';
-import { GameLiftIds } from './gamelift-ids.js';
 import { GameLiftController } from './gamelift.controller.js';
 import { GameLiftOperations } from './gamelift.operations.js';
 import { PlayerSessionsService } from './player-sessions.service.js';
@@ -25,12 +24,10 @@ import { SigV4Strategy } from './sigv4.strategy.js';
   providers: [
     AccessKeysService,
     SigV4Strategy,
-    GameLiftIds,
     GameSessionsService,
     PlayerSessionsService,
     GameLiftOperations,
   ],
-  exports: [GameSessionsService, PlayerSessionsService, GameLiftIds],
 })
 export class GameLiftModule implements OnApplicationBootstrap {
   constructor(
