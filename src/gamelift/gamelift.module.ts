@@ -21,13 +21,7 @@ import { SigV4Strategy } from './sigv4.strategy.js';
 @Module({
   imports: [SessionModule, AuthModule, TypeOrmModule.forFeature([AccessKeyEntity])],
   controllers: [GameLiftController, AccessKeysController],
-  providers: [
-    AccessKeysService,
-    SigV4Strategy,
-    GameSessionsService,
-    PlayerSessionsService,
-    GameLiftOperations,
-  ],
+  providers: [AccessKeysService, SigV4Strategy, GameSessionsService, PlayerSessionsService, GameLiftOperations],
 })
 export class GameLiftModule implements OnApplicationBootstrap {
   constructor(

@@ -225,7 +225,11 @@ export class SessionLedger {
     sessionId: string,
     playerId: string,
     actor: Actor,
-    { teamId, overflow = false, customData }: { teamId?: number; overflow?: boolean; customData?: Record<string, string> },
+    {
+      teamId,
+      overflow = false,
+      customData,
+    }: { teamId?: number; overflow?: boolean; customData?: Record<string, string> },
   ): Promise<SeatAssignment> {
     if (!isUuid(sessionId)) throw new SessionNotFound(sessionId);
     const [row] = await this.sql.query<FunctionRow>(
