@@ -4,7 +4,7 @@ import { AppConfig } from '../config/config.js';
 import { type ComputeRow, GameServers } from '../session/game-servers.js';
 import type { ComputeInput, ListComputeInput, RegisterComputeInput } from './dto/compute.dto.js';
 import { FleetNotFound } from './game-sessions.service.js';
-import { GameLiftIds } from './gamelift-ids.js';
+import { GameLiftIds } from '../session/gamelift-ids.js';
 import { epochSeconds } from './gamelift.mappers.js';
 import { decodeNextToken, encodeNextToken, page } from './paging.js';
 import { SdkEndpoint } from './server-sdk/sdk-endpoint.js';

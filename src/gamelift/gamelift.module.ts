@@ -10,7 +10,6 @@ import { AccessKeysService } from './access-keys/access-keys.service.js';
 import { AwsJsonErrorRenderer } from './aws-error.renderer.js';
 import { ComputesService } from './computes.service.js';
 import { GameSessionsService } from './game-sessions.service.js';
-import { GameLiftIds } from './gamelift-ids.js';
 import { GameLiftController } from './gamelift.controller.js';
 import { GameLiftOperations } from './gamelift.operations.js';
 import { PlayerSessionsService } from './player-sessions.service.js';
@@ -28,7 +27,6 @@ import { SigV4Strategy } from './sigv4.strategy.js';
   providers: [
     AccessKeysService,
     SigV4Strategy,
-    GameLiftIds,
     GameSessionsService,
     PlayerSessionsService,
     GameLiftOperations,
@@ -36,7 +34,6 @@ import { SigV4Strategy } from './sigv4.strategy.js';
     SdkRequests,
     SdkEndpoint,
   ],
-  exports: [GameSessionsService, PlayerSessionsService, GameLiftIds],
 })
 export class GameLiftModule implements OnApplicationBootstrap {
   constructor(

@@ -6,6 +6,7 @@ import { SeatEntity } from './entities/seat.entity.js';
 import { SessionTeamEntity } from './entities/session-team.entity.js';
 import { SessionTemplateEntity } from './entities/session-template.entity.js';
 import { GameServers } from './game-servers.js';
+import { GameLiftIds } from './gamelift-ids.js';
 import { ProcessSweeper } from './process-sweeper.js';
 import { ReservationSweeper } from './reservation-sweeper.js';
 import { SessionLedger } from './session-ledger.js';
@@ -16,15 +17,24 @@ import { TemplatesService } from './templates.service.js';
  * THE CORE: templates, sessions, teams, seats, the ledger that changes them
  * (every rule is one SQL function in `sql/`), the reads, and the seat
  * lifecycle's sweeper, and the game-server processes sessions are placed on
- * (`GameServers`, `sql/game-servers.sql`) with their sweeper. The protocol adapters (RallyHere, GameLift, the REST
- * facade) and the admin API sit on top of what this module exports.
+ * (`GameServers`, `sql/game-servers.sql`) with their sweeper. The protocol
+ * adapters (RallyHere, GameLift, the REST facade) and the admin API sit on
+ * top of what this module exports.
  */
 @Module({
   imports: [
     CrossplayModule,
     TypeOrmModule.forFeature([SessionTemplateEntity, GameSessionEntity, SessionTeamEntity, SeatEntity]),
   ],
-  providers: [TemplatesService, SessionLedger, SessionReader, ReservationSweeper, GameServers, ProcessSweeper],
-  exports: [TemplatesService, SessionLedger, SessionReader, GameServers, CrossplayModule],
+  providers: [
+    TemplatesService,
+    SessionLedger,
+    SessionReader,
+    ReservationSweeper,
+    GameLiftIds,
+    GameServers,
+    ProcessSweeper,
+  ],
+  exports: [TemplatesService, SessionLedger, SessionReader, GameLiftIds, GameServers, CrossplayModule],
 })
 export class SessionModule {}

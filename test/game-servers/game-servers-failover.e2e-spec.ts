@@ -48,7 +48,7 @@ describe('Game servers when a Joinery instance dies (e2e)', () => {
       servers.push(await readyServer([doomed.sdkUrl, survivor.sdkUrl], 'failover-host', host.token, 9000 + i));
     }
     const sessions: string[] = [];
-    for (const server of servers) {
+    for (let i = 0; i < servers.length; i++) {
       const id = (await client.send(new CreateGameSessionCommand({ FleetId: FLEET_ID, MaximumPlayerSessionCount: 2 })))
         .GameSession!.GameSessionId!;
       sessions.push(id);

@@ -233,7 +233,7 @@ describe('Game servers on the GameLift Server SDK 5 protocol (e2e)', () => {
           .then((r) => r.GameSession!, (e: Error) => e),
       ),
     );
-    const placed = results.filter((r) => !(r instanceof Error));
+    const placed = results.filter((r): r is Exclude<typeof r, Error> => !(r instanceof Error));
     const refused = results.filter((r): r is Error => r instanceof Error);
     expect(placed).toHaveLength(20);
     expect(refused.map((e) => e.name)).toEqual(Array(30).fill('FleetCapacityExceededException'));
@@ -247,7 +247,7 @@ describe('Game servers on the GameLift Server SDK 5 protocol (e2e)', () => {
     expect(new Set(placed.map((s) => s.Port)).size).toBe(20);
     const pushes = await Promise.all(fleet.map((s) => s.waitForPush('CreateGameSession')));
     expect(new Set(pushes.map((p) => p.GameSessionId)).size).toBe(20);
-    for (const [i, server] of fleet.entries()) expect(pushes[i].Port).toBe(8000 + i);
+    expect(pushes.map((p) => p.Port)).toEqual(fleet.map((_, i) => 8000 + i));
     expect(fleet.every((s) => s.pushes.filter((p) => p.Action === 'CreateGameSession').length === 1)).toBe(true);
   });
 

@@ -13,7 +13,7 @@ import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { AppConfig } from '../../config/config.js';
 import { Notifier } from '../../database/notifier.js';
 import { GameServers, type PlacedSession } from '../../session/game-servers.js';
-import { GameLiftIds } from '../gamelift-ids.js';
+import { GameLiftIds } from '../../session/gamelift-ids.js';
 import { type SdkCaller, SdkRequests, statusOf } from './sdk-requests.js';
 import { loadTls, type TlsPair } from './sdk-tls.js';
 

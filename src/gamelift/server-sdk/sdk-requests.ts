@@ -6,7 +6,7 @@ import { flattenValidationErrors, RequestValidationFailed } from '../../common/v
 import { GameServers } from '../../session/game-servers.js';
 import { SessionNotFound } from '../../session/session.errors.js';
 import { GameSessionsService } from '../game-sessions.service.js';
-import { GameLiftIds } from '../gamelift-ids.js';
+import { GameLiftIds } from '../../session/gamelift-ids.js';
 import { PlayerSessionsService } from '../player-sessions.service.js';
 import {
   ActivateServerProcessRequest,

@@ -295,9 +295,11 @@ BEGIN
 END
 $fn$;
 
+-- (A trigger function: named trg_*, not joinery_*, so that applying the function files, which drops every
+-- joinery_* function first, leaves it and its trigger in place; CREATE OR REPLACE updates it.)
 -- A game session hosted by a live process ended another way (TerminateGameSession, the last
 -- RallyHere player left, an operator closed it): the process is asked to end (TerminateProcess).
-CREATE OR REPLACE FUNCTION joinery_game_session_ended()
+CREATE OR REPLACE FUNCTION trg_game_session_ended()
 RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
   IF EXISTS (SELECT 1 FROM server_process WHERE id = NEW.process_id AND status = 'ACTIVE'
@@ -313,7 +315,7 @@ $fn$;
 DROP TRIGGER IF EXISTS tr_game_session_ended ON game_session;
 CREATE TRIGGER tr_game_session_ended AFTER UPDATE OF status ON game_session
   FOR EACH ROW WHEN (NEW.status = 'TERMINATED' AND OLD.status <> 'TERMINATED' AND NEW.process_id IS NOT NULL)
-  EXECUTE FUNCTION joinery_game_session_ended();
+  EXECUTE FUNCTION trg_game_session_ended();
 
 -- The process sweeper (one instance at a time; rows others hold are left for the next tick):
 --  * a process not heard from, or not healthy, for p_unhealthy_seconds ends (UNHEALTHY), and is
