@@ -306,17 +306,19 @@ export class GameServers {
    */
   async placeGameSession(input: NewPlacedGameSession): Promise<{ sessionId: string; created: boolean }> {
     const [row] = await this.sql.query<{ outcome: string; session_id: string | null }>(
-      `SELECT * FROM joinery_place_game_session($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      `SELECT * FROM joinery_place_game_session($1, $2)`,
       [
-        input.fleetId,
-        input.location,
-        input.type,
-        input.maxPlayers,
-        input.name ?? null,
-        input.creatorId ?? null,
-        JSON.stringify(input.gameProperties ?? []),
-        input.gameSessionData ?? null,
-        input.idempotencyToken ?? null,
+        JSON.stringify({
+          type: input.type,
+          fleet_id: input.fleetId,
+          location: input.location,
+          max_players: input.maxPlayers,
+          name: input.name,
+          creator_id: input.creatorId,
+          game_properties: input.gameProperties ?? [],
+          game_session_data: input.gameSessionData,
+          idempotency_token: input.idempotencyToken,
+        }),
         this.windowSeconds,
       ],
     );

@@ -165,40 +165,39 @@ END
 $fn$;
 
 -- Public CreateGameSession on a fleet with processes: in one transaction, an idle process is
--- locked, the session is created ACTIVATING on it with one team of p_max_players seats, and
--- the process is pushed CreateGameSession. With an idempotency token already used on the fleet,
--- the session it created is returned. Outcomes: placed | existing | no_capacity.
-CREATE OR REPLACE FUNCTION joinery_place_game_session(
-  p_fleet text, p_location text, p_type text, p_max_players integer, p_name text, p_creator text,
-  p_properties jsonb, p_data text, p_idempotency text, p_window_seconds integer)
+-- locked, the session is created ACTIVATING on it (joinery_create_game_session: one team of
+-- max_players seats) and the process is pushed CreateGameSession. With an idempotency token already
+-- used on the fleet, the session it created is returned. `p_session` has joinery_create_game_session's
+-- members. Outcomes: placed | existing | no_capacity.
+CREATE OR REPLACE FUNCTION joinery_place_game_session(p_session jsonb, p_window_seconds integer)
 RETURNS TABLE (outcome text, session_id uuid, process_id uuid)
 LANGUAGE plpgsql AS $fn$
 #variable_conflict use_column
 DECLARE
   v_existing uuid;
   v_process uuid;
-  v_session uuid := gen_random_uuid();
+  v_created record;
 BEGIN
-  IF p_idempotency IS NOT NULL THEN
-    SELECT id INTO v_existing FROM game_session WHERE fleet_id = p_fleet AND idempotency_token = p_idempotency;
+  IF p_session->>'idempotency_token' IS NOT NULL THEN
+    SELECT id INTO v_existing FROM game_session
+     WHERE fleet_id = p_session->>'fleet_id' AND idempotency_token = p_session->>'idempotency_token';
     IF FOUND THEN
       RETURN QUERY SELECT 'existing', v_existing, NULL::uuid;
       RETURN;
     END IF;
   END IF;
-  v_process := joinery_lock_idle_process(p_fleet, p_location, p_window_seconds);
+  v_process := joinery_lock_idle_process(p_session->>'fleet_id', p_session->>'location', p_window_seconds);
   IF v_process IS NULL THEN
     RETURN QUERY SELECT 'no_capacity', NULL::uuid, NULL::uuid;
     RETURN;
   END IF;
-  INSERT INTO game_session (id, type, status, public, region_id, fleet_id, location, name, creator_id,
-                            game_properties, game_session_data, idempotency_token, max_players,
-                            keep_alive_on_empty, created_via)
-  VALUES (v_session, p_type, 'ACTIVATING', true, p_location, p_fleet, p_location, p_name, p_creator,
-          coalesce(p_properties, '[]'::jsonb), p_data, p_idempotency, p_max_players, true, 'gamelift');
-  INSERT INTO session_team (session_id, team_id, max_size) VALUES (v_session, 0, p_max_players);
-  PERFORM joinery_bind_process(v_process, v_session);
-  RETURN QUERY SELECT 'placed', v_session, v_process;
+  SELECT * INTO v_created FROM joinery_create_game_session(p_session || '{"status": "ACTIVATING"}'::jsonb);
+  IF NOT v_created.created THEN
+    RETURN QUERY SELECT 'existing', v_created.session_id, NULL::uuid;
+    RETURN;
+  END IF;
+  PERFORM joinery_bind_process(v_process, v_created.session_id);
+  RETURN QUERY SELECT 'placed', v_created.session_id, v_process;
 END
 $fn$;
 
