@@ -1,5 +1,5 @@
 import { Sha256 } from '@aws-crypto/sha256-js';
-import { NodeSha256 } from './node-sha256.js';
+import { Sha256 as NodeSha256 } from './sha256.js';
 
 async function both(secret: string | Uint8Array | undefined, parts: (string | Uint8Array)[]) {
   const node = new NodeSha256(secret);
@@ -11,7 +11,7 @@ async function both(secret: string | Uint8Array | undefined, parts: (string | Ui
   return [Buffer.from(await node.digest()).toString('hex'), Buffer.from(await js.digest()).toString('hex')];
 }
 
-describe('NodeSha256', () => {
+describe('Sha256 (@smithy/hash-node)', () => {
   it('hashes like @aws-crypto/sha256-js', async () => {
     const [node, js] = await both(undefined, ['GET\n/\n', new Uint8Array([1, 2, 3]), 'é']);
     expect(node).toBe(js);
