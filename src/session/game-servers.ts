@@ -251,10 +251,10 @@ export class GameServers {
 
   /** The socket went away without ProcessEnding; false when it was no longer the current one. */
   async disconnect(processId: string, connectionId: string): Promise<boolean> {
-    const [row] = await this.sql.query<{ changed: boolean }>(
-      `SELECT joinery_process_disconnect($1, $2) AS changed`,
-      [processId, connectionId],
-    );
+    const [row] = await this.sql.query<{ changed: boolean }>(`SELECT joinery_process_disconnect($1, $2) AS changed`, [
+      processId,
+      connectionId,
+    ]);
     return row.changed;
   }
 

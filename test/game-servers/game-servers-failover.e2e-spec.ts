@@ -52,32 +52,42 @@ describe('Game servers when a Joinery instance dies (e2e)', () => {
       const id = (await client.send(new CreateGameSessionCommand({ FleetId: FLEET_ID, MaximumPlayerSessionCount: 2 })))
         .GameSession!.GameSessionId!;
       sessions.push(id);
-      const push = await Promise.race(servers.map((s) => s.waitForPush('CreateGameSession', 5_000, (p) => p.GameSessionId === id).then(() => s)));
+      const push = await Promise.race(
+        servers.map((s) => s.waitForPush('CreateGameSession', 5_000, (p) => p.GameSessionId === id).then(() => s)),
+      );
       await expect(push.activateGameSession(id)).resolves.toMatchObject({ StatusCode: 200 });
     }
     const instanceOf = async () =>
-      (await db.query<{ instance_id: string }>(`SELECT DISTINCT instance_id FROM server_process WHERE status = 'ACTIVE'`)).map(
-        (r) => r.instance_id,
-      );
+      (
+        await db.query<{ instance_id: string }>(
+          `SELECT DISTINCT instance_id FROM server_process WHERE status = 'ACTIVE'`,
+        )
+      ).map((r) => r.instance_id);
     const [before] = await instanceOf();
 
     doomed.service.child.kill('SIGKILL');
     await expect(doomed.service.exited).resolves.toMatchObject({ signal: 'SIGKILL' });
-    await eventually(async () => servers.every((s) => s.connections >= 2 && s.isOpen), 10_000, 'all reconnected');
+    await eventually(async () => servers.every((s) => s.connections >= 2 && s.isOpen), 10_000);
     await eventually(async () => {
       const now = await instanceOf();
       return now.length === 1 && now[0] !== before;
-    }, 5_000, 'processes held by the survivor');
+    }, 5_000);
 
     // Sessions kept; the survivor answers the processes and pushes to them.
     for (const id of sessions) {
       const session = (await client.send(new DescribeGameSessionsCommand({ GameSessionId: id }))).GameSessions![0];
       expect(session.Status).toBe('ACTIVE');
     }
-    const owner = (id: string) => servers.find((s) => s.pushes.some((p) => p.Action === 'CreateGameSession' && p.GameSessionId === id))!;
-    const player = (await client.send(new CreatePlayerSessionCommand({ GameSessionId: sessions[0], PlayerId: 'f-1' }))).PlayerSession!;
-    await expect(owner(sessions[0]).acceptPlayerSession(sessions[0], player.PlayerSessionId!)).resolves.toMatchObject({ StatusCode: 200 });
-    await client.send(new TerminateGameSessionCommand({ GameSessionId: sessions[1], TerminationMode: 'TRIGGER_ON_PROCESS_TERMINATE' }));
+    const owner = (id: string) =>
+      servers.find((s) => s.pushes.some((p) => p.Action === 'CreateGameSession' && p.GameSessionId === id))!;
+    const player = (await client.send(new CreatePlayerSessionCommand({ GameSessionId: sessions[0], PlayerId: 'f-1' })))
+      .PlayerSession!;
+    await expect(owner(sessions[0]).acceptPlayerSession(sessions[0], player.PlayerSessionId!)).resolves.toMatchObject({
+      StatusCode: 200,
+    });
+    await client.send(
+      new TerminateGameSessionCommand({ GameSessionId: sessions[1], TerminationMode: 'TRIGGER_ON_PROCESS_TERMINATE' }),
+    );
     await expect(owner(sessions[1]).waitForPush('TerminateProcess')).resolves.toMatchObject({ StatusCode: 200 });
     await expect(
       db.query(`SELECT count(*)::int AS n FROM server_process WHERE status = 'ACTIVE' AND connected`),

@@ -1,13 +1,11 @@
-import {
-  GetComputeAuthTokenCommand,
-  type GameLiftClient,
-  RegisterComputeCommand,
-} from '@aws-sdk/client-gamelift';
+import { GetComputeAuthTokenCommand, type GameLiftClient, RegisterComputeCommand } from '@aws-sdk/client-gamelift';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FLEET_ID } from '../clients/gamelift.js';
 import { TestGameServer } from '../clients/game-server-sdk.js';
 import { freePort, ServiceProcess } from '../utils/service-process.js';
+
+export { eventually } from '../utils/eventually.js';
 
 /** A Joinery instance with its Server SDK endpoint (plain ws:// for the test game servers, and wss://). */
 export interface SdkInstance {
@@ -55,7 +53,9 @@ export async function registerHost(
   computeName: string,
   address: { IpAddress?: string; DnsName?: string } = { IpAddress: '10.0.0.7' },
 ): Promise<{ token: string; endpoint: string }> {
-  const registered = await client.send(new RegisterComputeCommand({ FleetId: FLEET_ID, ComputeName: computeName, ...address }));
+  const registered = await client.send(
+    new RegisterComputeCommand({ FleetId: FLEET_ID, ComputeName: computeName, ...address }),
+  );
   const token = await client.send(new GetComputeAuthTokenCommand({ FleetId: FLEET_ID, ComputeName: computeName }));
   return { token: token.AuthToken!, endpoint: registered.Compute!.GameLiftServiceSdkEndpoint! };
 }
@@ -74,14 +74,4 @@ export async function readyServer(
   if (ready.StatusCode !== 200) throw new Error(`ProcessReady failed: ${JSON.stringify(ready)}`);
   server.startHeartbeats(300);
   return server;
-}
-
-/** Polls until `check` resolves true (at most `timeoutMs`); no fixed sleeps in the tests. */
-export async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`${what} not reached within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }

@@ -87,7 +87,12 @@ describe('Game servers on the GameLift Server SDK 5 protocol (e2e)', () => {
 
   it('registers, describes, lists and deregisters computes, and issues hashed auth tokens', async () => {
     const registered = await viaB.send(
-      new RegisterComputeCommand({ FleetId: FLEET_ID, ComputeName: 'host-a', IpAddress: '10.1.2.3', Location: 'us-east-1' }),
+      new RegisterComputeCommand({
+        FleetId: FLEET_ID,
+        ComputeName: 'host-a',
+        IpAddress: '10.1.2.3',
+        Location: 'us-east-1',
+      }),
     );
     expect(registered.Compute).toMatchObject({
       FleetId: FLEET_ID,
@@ -117,14 +122,18 @@ describe('Game servers on the GameLift Server SDK 5 protocol (e2e)', () => {
     expect(stored[0].token_digest).not.toContain(token.AuthToken);
 
     await viaB.send(new DeregisterComputeCommand({ FleetId: FLEET_ID, ComputeName: 'host-b' }));
-    await expect(viaA.send(new DescribeComputeCommand({ FleetId: FLEET_ID, ComputeName: 'host-b' }))).rejects.toMatchObject({
+    await expect(
+      viaA.send(new DescribeComputeCommand({ FleetId: FLEET_ID, ComputeName: 'host-b' })),
+    ).rejects.toMatchObject({
       name: 'NotFoundException',
     });
     // Bad input: the model's constraints, answered InvalidRequestException; nothing is written.
     await expect(
       viaA.send(new RegisterComputeCommand({ FleetId: FLEET_ID, ComputeName: 'bad name!', IpAddress: '10.0.0.1' })),
     ).rejects.toMatchObject({ name: 'InvalidRequestException' });
-    await expect(viaA.send(new RegisterComputeCommand({ FleetId: FLEET_ID, ComputeName: 'no-address' }))).rejects.toMatchObject({
+    await expect(
+      viaA.send(new RegisterComputeCommand({ FleetId: FLEET_ID, ComputeName: 'no-address' })),
+    ).rejects.toMatchObject({
       name: 'InvalidRequestException',
     });
     await expect(
@@ -171,24 +180,48 @@ describe('Game servers on the GameLift Server SDK 5 protocol (e2e)', () => {
     expect(activated).toMatchObject({ Action: 'ActivateGameSession', RequestId: activated.RequestId, StatusCode: 200 });
     await expect(gameSession(id)).resolves.toMatchObject({ Status: 'ACTIVE' });
 
-    const player = (await viaB.send(new CreatePlayerSessionCommand({ GameSessionId: id, PlayerId: 'player-1', PlayerData: 'pd' })))
-      .PlayerSession!;
-    expect(player).toMatchObject({ Status: 'RESERVED', IpAddress: '10.9.8.7', DnsName: 'loop.example.org', Port: 7777 });
+    const player = (
+      await viaB.send(new CreatePlayerSessionCommand({ GameSessionId: id, PlayerId: 'player-1', PlayerData: 'pd' }))
+    ).PlayerSession!;
+    expect(player).toMatchObject({
+      Status: 'RESERVED',
+      IpAddress: '10.9.8.7',
+      DnsName: 'loop.example.org',
+      Port: 7777,
+    });
     expect(player.PlayerSessionId).toMatch(/^[a-zA-Z0-9.-]+$/);
 
     // AcceptPlayerSession, then the same frame resent (same RequestId): the same answer, not a second accept.
     const requestId = 'accept-once-1';
-    const accepted = await server.request('AcceptPlayerSession', { GameSessionId: id, PlayerSessionId: player.PlayerSessionId }, requestId);
-    const resent = await server.request('AcceptPlayerSession', { GameSessionId: id, PlayerSessionId: player.PlayerSessionId }, requestId);
+    const accepted = await server.request(
+      'AcceptPlayerSession',
+      { GameSessionId: id, PlayerSessionId: player.PlayerSessionId },
+      requestId,
+    );
+    const resent = await server.request(
+      'AcceptPlayerSession',
+      { GameSessionId: id, PlayerSessionId: player.PlayerSessionId },
+      requestId,
+    );
     expect(accepted).toEqual({ Action: 'AcceptPlayerSession', RequestId: requestId, StatusCode: 200 });
     expect(resent).toEqual(accepted);
     const again = await server.acceptPlayerSession(id, player.PlayerSessionId!);
     expect(again.StatusCode).toBe(400);
 
-    const described = await server.request('DescribePlayerSessions', { GameSessionId: id, PlayerSessionStatusFilter: 'ACTIVE', Limit: 10 });
+    const described = await server.request('DescribePlayerSessions', {
+      GameSessionId: id,
+      PlayerSessionStatusFilter: 'ACTIVE',
+      Limit: 10,
+    });
     expect(described).toMatchObject({ StatusCode: 200, NextToken: '' });
     const [seen] = described.PlayerSessions as Record<string, unknown>[];
-    expect(seen).toMatchObject({ PlayerId: 'player-1', PlayerSessionId: player.PlayerSessionId, Status: 'ACTIVE', Port: 7777, PlayerData: 'pd' });
+    expect(seen).toMatchObject({
+      PlayerId: 'player-1',
+      PlayerSessionId: player.PlayerSessionId,
+      Status: 'ACTIVE',
+      Port: 7777,
+      PlayerData: 'pd',
+    });
     expect(Number.isInteger(seen.CreationTime)).toBe(true);
     expect(seen.CreationTime as number).toBeGreaterThan(1e12);
     expect(seen.TerminationTime).toBe(0);
@@ -208,29 +241,47 @@ describe('Game servers on the GameLift Server SDK 5 protocol (e2e)', () => {
     });
     for (const unsupported of ['GetFleetRoleCredentials', 'StartMatchBackfill', 'StopMatchBackfill']) {
       const answer = await server.request(unsupported, { RoleArn: 'arn:aws:iam::1:role/x' });
-      expect(answer).toMatchObject({ Action: unsupported, StatusCode: 400, ErrorMessage: expect.stringContaining('not supported') });
+      expect(answer).toMatchObject({
+        Action: unsupported,
+        StatusCode: 400,
+        ErrorMessage: expect.stringContaining('not supported'),
+      });
     }
 
     await expect(server.processEnding()).resolves.toMatchObject({ Action: 'TerminateServerProcess', StatusCode: 200 });
     server.destroy();
     await expect(gameSession(id)).resolves.toMatchObject({ Status: 'TERMINATED' });
-    await expect(processRow(server.pid)).resolves.toMatchObject({ status: 'TERMINATED', termination_reason: 'PROCESS_ENDING' });
+    await expect(processRow(server.pid)).resolves.toMatchObject({
+      status: 'TERMINATED',
+      termination_reason: 'PROCESS_ENDING',
+    });
     // A pID belongs to one execution: it cannot connect again.
-    const reused = new TestGameServer({ urls: [a.sdkUrl], fleetId: FLEET_ID, computeId: 'loop-host', authToken: host.token, pid: server.pid });
+    const reused = new TestGameServer({
+      urls: [a.sdkUrl],
+      fleetId: FLEET_ID,
+      computeId: 'loop-host',
+      authToken: host.token,
+      pid: server.pid,
+    });
     await expect(reused.connect()).rejects.toMatchObject({ status: 403 });
   });
 
   it('places 50 concurrent CreateGameSession calls on 20 processes: 20 sessions on 20 processes, 30 FleetCapacityExceeded', async () => {
     const host = await registerHost(viaB, 'capacity-host');
     const fleet = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => readyServer([i % 2 ? a.sdkUrl : b.sdkUrl], 'capacity-host', host.token, 8000 + i)),
+      Array.from({ length: 20 }, (_, i) =>
+        readyServer([i % 2 ? a.sdkUrl : b.sdkUrl], 'capacity-host', host.token, 8000 + i),
+      ),
     );
     fleet.forEach(track);
     const results = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
         (i % 2 ? viaA : viaB)
           .send(new CreateGameSessionCommand({ FleetId: FLEET_ID, MaximumPlayerSessionCount: 2 }))
-          .then((r) => r.GameSession!, (e: Error) => e),
+          .then(
+            (r) => r.GameSession!,
+            (e: Error) => e,
+          ),
       ),
     );
     const placed = results.filter((r): r is Exclude<typeof r, Error> => !(r instanceof Error));
@@ -254,22 +305,31 @@ describe('Game servers on the GameLift Server SDK 5 protocol (e2e)', () => {
   it('ends the session of a process that stops heartbeating, releases its seats, and places nothing more on it', async () => {
     const host = await registerHost(viaB, 'quiet-host');
     const server = track(await readyServer([a.sdkUrl], 'quiet-host', host.token, 7001));
-    const id = (await viaB.send(new CreateGameSessionCommand({ FleetId: FLEET_ID, MaximumPlayerSessionCount: 3 }))).GameSession!
-      .GameSessionId!;
+    const id = (await viaB.send(new CreateGameSessionCommand({ FleetId: FLEET_ID, MaximumPlayerSessionCount: 3 })))
+      .GameSession!.GameSessionId!;
     await server.waitForPush('CreateGameSession');
     await server.activateGameSession(id);
     const seats = await Promise.all(
-      ['q-1', 'q-2'].map(async (p) => (await viaB.send(new CreatePlayerSessionCommand({ GameSessionId: id, PlayerId: p }))).PlayerSession!),
+      ['q-1', 'q-2'].map(
+        async (p) =>
+          (await viaB.send(new CreatePlayerSessionCommand({ GameSessionId: id, PlayerId: p }))).PlayerSession!,
+      ),
     );
     await server.acceptPlayerSession(id, seats[0].PlayerSessionId!);
 
     server.stopHeartbeats(); // the socket stays open: the process just stops reporting
-    await eventually(async () => (await gameSession(id)).Status === 'TERMINATED', 10_000, 'session terminated');
+    await eventually(async () => (await gameSession(id)).Status === 'TERMINATED', 10_000);
     const players = await viaA.send(new DescribePlayerSessionsCommand({ GameSessionId: id }));
     expect(players.PlayerSessions!.map((p) => p.Status).sort()).toEqual(['COMPLETED', 'COMPLETED']);
     await expect(gameSession(id)).resolves.toMatchObject({ CurrentPlayerSessionCount: 0 });
-    await expect(processRow(server.pid)).resolves.toMatchObject({ status: 'TERMINATED', termination_reason: 'UNHEALTHY' });
-    await expect(server.waitForPush('TerminateProcess')).resolves.toMatchObject({ StatusCode: 200, TerminationTime: expect.any(Number) });
+    await expect(processRow(server.pid)).resolves.toMatchObject({
+      status: 'TERMINATED',
+      termination_reason: 'UNHEALTHY',
+    });
+    await expect(server.waitForPush('TerminateProcess')).resolves.toMatchObject({
+      StatusCode: 200,
+      TerminationTime: expect.any(Number),
+    });
     // The only process is gone: new sessions have nowhere to go (the fleet keeps no live process, so ledger-only again).
     await expect(server.heartbeat(true)).resolves.toMatchObject({ StatusCode: 400 });
   });
@@ -277,27 +337,40 @@ describe('Game servers on the GameLift Server SDK 5 protocol (e2e)', () => {
   it('ends a session its process does not activate in time, and that process', async () => {
     const host = await registerHost(viaB, 'slow-host');
     const server = track(await readyServer([a.sdkUrl], 'slow-host', host.token, 7002));
-    const id = (await viaB.send(new CreateGameSessionCommand({ FleetId: FLEET_ID, MaximumPlayerSessionCount: 2 }))).GameSession!
-      .GameSessionId!;
+    const id = (await viaB.send(new CreateGameSessionCommand({ FleetId: FLEET_ID, MaximumPlayerSessionCount: 2 })))
+      .GameSession!.GameSessionId!;
     await server.waitForPush('CreateGameSession');
-    await eventually(async () => (await gameSession(id)).Status === 'TERMINATED', 10_000, 'activation timeout');
-    await expect(processRow(server.pid)).resolves.toMatchObject({ status: 'TERMINATED', termination_reason: 'ACTIVATION_TIMEOUT' });
+    await eventually(async () => (await gameSession(id)).Status === 'TERMINATED', 10_000);
+    await expect(processRow(server.pid)).resolves.toMatchObject({
+      status: 'TERMINATED',
+      termination_reason: 'ACTIVATION_TIMEOUT',
+    });
     await expect(server.waitForPush('TerminateProcess')).resolves.toMatchObject({ Action: 'TerminateProcess' });
   });
 
   it('pushes TerminateProcess for TerminateGameSession, and to the newest socket of a process', async () => {
     const host = await registerHost(viaB, 'term-host');
     const first = track(await readyServer([a.sdkUrl], 'term-host', host.token, 7003));
-    const id = (await viaB.send(new CreateGameSessionCommand({ FleetId: FLEET_ID, MaximumPlayerSessionCount: 2 }))).GameSession!
-      .GameSessionId!;
+    const id = (await viaB.send(new CreateGameSessionCommand({ FleetId: FLEET_ID, MaximumPlayerSessionCount: 2 })))
+      .GameSession!.GameSessionId!;
     await first.waitForPush('CreateGameSession');
     await first.activateGameSession(id);
     // A second socket with the same pID (on the other instance) becomes current; the first is never closed by Joinery.
     const firstConnection = (await processRow(first.pid)).connection_id;
-    const second = track(new TestGameServer({ urls: [b.sdkUrl], fleetId: FLEET_ID, computeId: 'term-host', authToken: host.token, pid: first.pid }));
+    const second = track(
+      new TestGameServer({
+        urls: [b.sdkUrl],
+        fleetId: FLEET_ID,
+        computeId: 'term-host',
+        authToken: host.token,
+        pid: first.pid,
+      }),
+    );
     await second.connect();
-    await eventually(async () => (await processRow(first.pid)).connection_id !== firstConnection, 5_000, 'second socket current');
-    await viaA.send(new TerminateGameSessionCommand({ GameSessionId: id, TerminationMode: 'TRIGGER_ON_PROCESS_TERMINATE' }));
+    await eventually(async () => (await processRow(first.pid)).connection_id !== firstConnection, 5_000);
+    await viaA.send(
+      new TerminateGameSessionCommand({ GameSessionId: id, TerminationMode: 'TRIGGER_ON_PROCESS_TERMINATE' }),
+    );
     await expect(second.waitForPush('TerminateProcess')).resolves.toMatchObject({ StatusCode: 200 });
     expect(first.pushes.filter((p) => p.Action === 'TerminateProcess')).toHaveLength(0);
     expect(first.closedWith).toEqual([]);
@@ -316,15 +389,28 @@ describe('Game servers on the GameLift Server SDK 5 protocol (e2e)', () => {
       const refused = new TestGameServer({ urls: [a.sdkUrl], fleetId, computeId, authToken: token });
       await expect(refused.connect()).rejects.toBeInstanceOf(UpgradeRefused);
     }
-    const cpp = track(new TestGameServer({ urls: [a.wssUrl], fleetId: FLEET_ID, computeId: 'bad-host', authToken: host.token, sdkLanguage: 'Cpp', sdkVersion: '5.4.0' }));
+    const cpp = track(
+      new TestGameServer({
+        urls: [a.wssUrl],
+        fleetId: FLEET_ID,
+        computeId: 'bad-host',
+        authToken: host.token,
+        sdkLanguage: 'Cpp',
+        sdkVersion: '5.4.0',
+      }),
+    );
     await cpp.connect();
     await expect(cpp.processReady(7010)).resolves.toMatchObject({ StatusCode: 200 });
 
     const victim = track(await readyServer([b.sdkUrl], 'bad-host', host.token, 7011));
-    const id = (await viaB.send(new CreateGameSessionCommand({ FleetId: FLEET_ID, MaximumPlayerSessionCount: 2 }))).GameSession!
-      .GameSessionId!;
-    const target = [cpp, victim].find((s) => s.pushes.some((p) => p.Action === 'CreateGameSession'))
-      ?? (await Promise.race([cpp.waitForPush('CreateGameSession').then(() => cpp), victim.waitForPush('CreateGameSession').then(() => victim)]));
+    const id = (await viaB.send(new CreateGameSessionCommand({ FleetId: FLEET_ID, MaximumPlayerSessionCount: 2 })))
+      .GameSession!.GameSessionId!;
+    const target =
+      [cpp, victim].find((s) => s.pushes.some((p) => p.Action === 'CreateGameSession')) ??
+      (await Promise.race([
+        cpp.waitForPush('CreateGameSession').then(() => cpp),
+        victim.waitForPush('CreateGameSession').then(() => victim),
+      ]));
     const other = target === cpp ? victim : cpp;
     const before = await db.query(`SELECT status, version FROM game_session WHERE process_id IS NOT NULL`);
 
@@ -332,7 +418,7 @@ describe('Game servers on the GameLift Server SDK 5 protocol (e2e)', () => {
     await attacker.sendFrame('not json');
     await attacker.sendFrame('[1,2,3]');
     await attacker.sendFrame(JSON.stringify({ Action: 'HeartbeatServerProcess' }));
-    await eventually(async () => attacker.unmatched.length === 3, 2_000, 'three error answers');
+    await eventually(async () => attacker.unmatched.length === 3, 2_000);
     expect(attacker.unmatched.every((m) => m.StatusCode === 400 && typeof m.ErrorMessage === 'string')).toBe(true);
     const answers = await Promise.all([
       attacker.request('NoSuchAction'),
@@ -343,7 +429,10 @@ describe('Game servers on the GameLift Server SDK 5 protocol (e2e)', () => {
       attacker.request('DescribePlayerSessions', {}),
       // Another process's session: refused.
       attacker.request('ActivateGameSession', { GameSessionId: id }),
-      attacker.request('AcceptPlayerSession', { GameSessionId: id, PlayerSessionId: 'psess-00000000-0000-4000-8000-000000000000' }),
+      attacker.request('AcceptPlayerSession', {
+        GameSessionId: id,
+        PlayerSessionId: 'psess-00000000-0000-4000-8000-000000000000',
+      }),
       attacker.request('UpdatePlayerSessionCreationPolicy', { GameSessionId: id, PlayerSessionPolicy: 'DENY_ALL' }),
       attacker.request('ActivateGameSession', { GameSessionId: 'x'.repeat(300) }),
     ]);
@@ -352,27 +441,35 @@ describe('Game servers on the GameLift Server SDK 5 protocol (e2e)', () => {
       expect(answer.StatusCode).toBeGreaterThanOrEqual(400);
       expect(answer.StatusCode).toBeLessThan(500);
     }
-    await expect(db.query(`SELECT status, version FROM game_session WHERE process_id IS NOT NULL`)).resolves.toEqual(before);
+    await expect(db.query(`SELECT status, version FROM game_session WHERE process_id IS NOT NULL`)).resolves.toEqual(
+      before,
+    );
     expect(other.pushes.filter((p) => p.Action === 'CreateGameSession')).toHaveLength(0);
 
     // A binary frame is not a request; an oversize frame and a flood close the socket, with a code that is not 1000/1001.
     await attacker.sendFrame(Buffer.from([0xff, 0x00]), undefined, true);
-    await eventually(async () => attacker.unmatched.length === 4, 2_000, 'binary answered');
+    await eventually(async () => attacker.unmatched.length === 4, 2_000);
     const oversize = track(await readyServer([a.sdkUrl], 'bad-host', host.token, 7013));
     oversize.stopHeartbeats();
     const reconnects = oversize.connections;
-    await oversize.sendFrame(JSON.stringify({ Action: 'HeartbeatServerProcess', RequestId: 'big', Junk: 'x'.repeat(70_000) }));
-    await eventually(async () => oversize.closedWith.length > 0, 3_000, 'oversize close');
+    await oversize.sendFrame(
+      JSON.stringify({ Action: 'HeartbeatServerProcess', RequestId: 'big', Junk: 'x'.repeat(70_000) }),
+    );
+    await eventually(async () => oversize.closedWith.length > 0, 3_000);
     expect(oversize.closedWith[0]).toBe(1009);
-    await eventually(async () => oversize.connections > reconnects, 3_000, 'reconnected after the oversize close');
+    await eventually(async () => oversize.connections > reconnects, 3_000);
     const flood = track(await readyServer([a.sdkUrl], 'bad-host', host.token, 7014));
     flood.stopHeartbeats();
-    for (let i = 0; i < 300; i++) void flood.sendFrame(JSON.stringify({ Action: 'HeartbeatServerProcess', RequestId: `f-${i}`, HealthStatus: true }));
-    await eventually(async () => flood.closedWith.length > 0, 3_000, 'flood close');
+    for (let i = 0; i < 300; i++)
+      void flood.sendFrame(
+        JSON.stringify({ Action: 'HeartbeatServerProcess', RequestId: `f-${i}`, HealthStatus: true }),
+      );
+    await eventually(async () => flood.closedWith.length > 0, 3_000);
     expect(flood.closedWith[0]).toBe(1008);
 
     // Both instances still serve, and the victim still owns its session.
-    for (const instance of [a, b]) await expect(http(instance.service.url, 'GET', '/health')).resolves.toMatchObject({ status: 200 });
+    for (const instance of [a, b])
+      await expect(http(instance.service.url, 'GET', '/health')).resolves.toMatchObject({ status: 200 });
     await expect(target.activateGameSession(id)).resolves.toMatchObject({ StatusCode: 200 });
   });
 
@@ -382,15 +479,27 @@ describe('Game servers on the GameLift Server SDK 5 protocol (e2e)', () => {
     const player = await loginPlayer(b.service.url, 'rh-player-1');
     const joined = await http(b.service.url, 'POST', '/session/v1/session', {
       token: player.access_token,
-      body: { session_type: 'match', client_version: '1.0.0', client_settings: { platform: 'Steam', input: 'keyboardandmouse' } },
+      body: {
+        session_type: 'match',
+        client_version: '1.0.0',
+        client_settings: { platform: 'Steam', input: 'keyboardandmouse' },
+      },
     });
     expect(joined.status).toBe(200);
     const push = await server.waitForPush('CreateGameSession');
-    expect(push).toMatchObject({ IpAddress: '10.20.30.40', Port: 7777, GameSessionData: JSON.stringify({ map: 'dust', mode: 'ctf', misc_params: '' }) });
-    const pending = await http(a.service.url, 'GET', `/session/v1/session/${joined.body.session_id}`, { token: player.access_token });
+    expect(push).toMatchObject({
+      IpAddress: '10.20.30.40',
+      Port: 7777,
+      GameSessionData: JSON.stringify({ map: 'dust', mode: 'ctf', misc_params: '' }),
+    });
+    const pending = await http(a.service.url, 'GET', `/session/v1/session/${joined.body.session_id}`, {
+      token: player.access_token,
+    });
     expect(pending.body.instance).toMatchObject({ join_status: 'pending', host_dedicated_process_id: server.pid });
     await server.activateGameSession(push.GameSessionId as string);
-    const view = await http(a.service.url, 'GET', `/session/v1/session/${joined.body.session_id}`, { token: player.access_token });
+    const view = await http(a.service.url, 'GET', `/session/v1/session/${joined.body.session_id}`, {
+      token: player.access_token,
+    });
     expect(view.body.instance).toEqual({
       instance_id: expect.any(String),
       host_type: 'dedicated',
@@ -404,15 +513,24 @@ describe('Game servers on the GameLift Server SDK 5 protocol (e2e)', () => {
     });
     // Not for non-members.
     const stranger = await loginPlayer(b.service.url, 'rh-stranger');
-    const seen = await http(a.service.url, 'GET', `/session/v1/session/${joined.body.session_id}`, { token: stranger.access_token });
+    const seen = await http(a.service.url, 'GET', `/session/v1/session/${joined.body.session_id}`, {
+      token: stranger.access_token,
+    });
     expect(seen.status).toBe(200);
     expect(seen.body.instance).toBeUndefined();
     // The last player leaving closes the session: the process is told to end.
-    await http(b.service.url, 'DELETE', `/session/v1/session/${joined.body.session_id}/player/${player.active_player_uuid}`, { token: player.access_token });
+    await http(
+      b.service.url,
+      'DELETE',
+      `/session/v1/session/${joined.body.session_id}/player/${player.active_player_uuid}`,
+      { token: player.access_token },
+    );
     await expect(server.waitForPush('TerminateProcess')).resolves.toMatchObject({ StatusCode: 200 });
   });
 
   it('keeps fleets without processes ledger-only (no placement, no capacity error)', async () => {
-    await expect(outcome(viaA.send(new CreateGameSessionCommand({ FleetId: FLEET_ID, MaximumPlayerSessionCount: 2 })))).resolves.toBe('ok');
+    await expect(
+      outcome(viaA.send(new CreateGameSessionCommand({ FleetId: FLEET_ID, MaximumPlayerSessionCount: 2 }))),
+    ).resolves.toBe('ok');
   });
 });

@@ -237,7 +237,14 @@ export class SdkEndpoint implements OnApplicationBootstrap, BeforeApplicationShu
   private open(
     ws: WebSocket,
     scheme: 'ws' | 'wss',
-    who: { fleetId: string; computeName: string; pid: string; token: string; sdkLanguage?: string; sdkVersion?: string },
+    who: {
+      fleetId: string;
+      computeName: string;
+      pid: string;
+      token: string;
+      sdkLanguage?: string;
+      sdkVersion?: string;
+    },
   ): void {
     const caller: SdkCaller = {
       processId: '',
@@ -418,7 +425,11 @@ export class SdkEndpoint implements OnApplicationBootstrap, BeforeApplicationShu
   private async pushCreateGameSession(connection: Connection, sessionId: string): Promise<void> {
     const session = await this.gameServers.placedSession(sessionId).catch(() => undefined);
     if (!session || session.status === 'TERMINATED') return;
-    this.send(connection, { Action: 'CreateGameSession', StatusCode: 200, ...this.sessionFields(session, 'GameSessionName') });
+    this.send(connection, {
+      Action: 'CreateGameSession',
+      StatusCode: 200,
+      ...this.sessionFields(session, 'GameSessionName'),
+    });
   }
 
   private async pushUpdateGameSession(connection: Connection, sessionId: string): Promise<void> {

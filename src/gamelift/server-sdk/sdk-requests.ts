@@ -69,8 +69,10 @@ export class SdkRequests {
     private readonly playerSessions: PlayerSessionsService,
     private readonly ids: GameLiftIds,
   ) {
-    const action = <T extends object>(input: ClassConstructor<T>, run: (caller: SdkCaller, input: T) => Promise<object>) =>
-      ({ input, run: run as Handler }) satisfies Action;
+    const action = <T extends object>(
+      input: ClassConstructor<T>,
+      run: (caller: SdkCaller, input: T) => Promise<object>,
+    ) => ({ input, run: run as Handler }) satisfies Action;
     this.actions = new Map<string, Action>([
       ['ActivateServerProcess', action(ActivateServerProcessRequest, (c, i) => this.activateServerProcess(c, i))],
       ['HeartbeatServerProcess', action(HeartbeatServerProcessRequest, (c, i) => this.heartbeat(c, i))],
@@ -100,11 +102,18 @@ export class SdkRequests {
   }
 
   private async activateServerProcess(caller: SdkCaller, input: ActivateServerProcessRequest): Promise<object> {
-    const outcome = await this.gameServers.ready(caller.processId, caller.connectionId, input.Port, input.LogPaths ?? [], {
-      language: input.SdkLanguage ?? caller.sdkLanguage,
-      version: input.SdkVersion ?? caller.sdkVersion,
-    });
-    if (outcome === 'not_current') throw new Conflict('connection_replaced', 'A newer connection of this process is current');
+    const outcome = await this.gameServers.ready(
+      caller.processId,
+      caller.connectionId,
+      input.Port,
+      input.LogPaths ?? [],
+      {
+        language: input.SdkLanguage ?? caller.sdkLanguage,
+        version: input.SdkVersion ?? caller.sdkVersion,
+      },
+    );
+    if (outcome === 'not_current')
+      throw new Conflict('connection_replaced', 'A newer connection of this process is current');
     if (outcome !== 'ready') throw new SdkRefused(`Process ${caller.processId} has ended`);
     return {};
   }

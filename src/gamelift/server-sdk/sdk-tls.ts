@@ -24,7 +24,11 @@ export interface TlsPair {
 export async function loadTls(config: AppConfig): Promise<TlsPair> {
   const { certFile, keyFile, dir } = config.gameServers.tls;
   if (certFile && keyFile) {
-    return { cert: await readFile(certFile, 'utf8'), key: await readFile(keyFile, 'utf8'), certPath: resolve(certFile) };
+    return {
+      cert: await readFile(certFile, 'utf8'),
+      key: await readFile(keyFile, 'utf8'),
+      certPath: resolve(certFile),
+    };
   }
   if (config.isProduction) throw new Error('GAMELIFT_SDK_TLS_CERT_FILE and GAMELIFT_SDK_TLS_KEY_FILE are required');
   const certPath = resolve(join(dir, 'cert.pem'));
