@@ -496,10 +496,14 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   if (!raw.GAMELIFT_SDK_TLS_CERT_FILE !== !raw.GAMELIFT_SDK_TLS_KEY_FILE) {
     missing.push('  - GAMELIFT_SDK_TLS_CERT_FILE and GAMELIFT_SDK_TLS_KEY_FILE must be set together');
   }
-  const sdkEnabled = raw.GAMELIFT_SDK_ENABLED === undefined ? nodeEnv !== 'test' : raw.GAMELIFT_SDK_ENABLED === 'true';
+  // The SDK endpoint: on in development, off under test; in production on when its TLS pair is configured.
+  const sdkEnabled =
+    raw.GAMELIFT_SDK_ENABLED === undefined
+      ? nodeEnv === 'development' || (production && raw.GAMELIFT_SDK_TLS_CERT_FILE !== undefined)
+      : raw.GAMELIFT_SDK_ENABLED === 'true';
   if (production && sdkEnabled && !raw.GAMELIFT_SDK_TLS_CERT_FILE) {
     missing.push(
-      '  - GAMELIFT_SDK_TLS_CERT_FILE, GAMELIFT_SDK_TLS_KEY_FILE: required when NODE_ENV=production and the SDK endpoint is on (GAMELIFT_SDK_ENABLED)',
+      '  - GAMELIFT_SDK_TLS_CERT_FILE, GAMELIFT_SDK_TLS_KEY_FILE: required when NODE_ENV=production and GAMELIFT_SDK_ENABLED=true',
     );
   }
   if (missing.length) throw new ConfigError(`Invalid configuration:\n${missing.join('\n')}`);
