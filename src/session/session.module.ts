@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { CrossplayModule } from '../crossplay/crossplay.module.js';
 import { GameSessionEntity } from './entities/game-session.entity.js';
 import { SeatEntity } from './entities/seat.entity.js';
 import { SessionTeamEntity } from './entities/session-team.entity.js';
@@ -22,10 +21,7 @@ import { TemplatesService } from './templates.service.js';
  * top of what this module exports.
  */
 @Module({
-  imports: [
-    CrossplayModule,
-    TypeOrmModule.forFeature([SessionTemplateEntity, GameSessionEntity, SessionTeamEntity, SeatEntity]),
-  ],
+  imports: [TypeOrmModule.forFeature([SessionTemplateEntity, GameSessionEntity, SessionTeamEntity, SeatEntity])],
   providers: [
     TemplatesService,
     SessionLedger,
@@ -35,6 +31,6 @@ import { TemplatesService } from './templates.service.js';
     GameServers,
     ProcessSweeper,
   ],
-  exports: [TemplatesService, SessionLedger, SessionReader, GameLiftIds, GameServers, CrossplayModule],
+  exports: [TemplatesService, SessionLedger, SessionReader, GameLiftIds, GameServers],
 })
 export class SessionModule {}
