@@ -292,7 +292,7 @@ export class EnvironmentVariables {
   @IsOptional()
   @Transform(toInt)
   @IsInt()
-  @Min(60)
+  @Min(5)
   @Max(86_400)
   GAMELIFT_COMPUTE_TOKEN_TTL_SECONDS?: number;
 

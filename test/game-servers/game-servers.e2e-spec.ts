@@ -10,6 +10,7 @@ import {
   ListComputeCommand,
   RegisterComputeCommand,
   TerminateGameSessionCommand,
+  UpdateGameSessionCommand,
 } from '@aws-sdk/client-gamelift';
 import { writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
@@ -179,6 +180,12 @@ describe('Game servers on the GameLift Server SDK 5 protocol (e2e)', () => {
     const activated = await server.activateGameSession(id);
     expect(activated).toMatchObject({ Action: 'ActivateGameSession', RequestId: activated.RequestId, StatusCode: 200 });
     await expect(gameSession(id)).resolves.toMatchObject({ Status: 'ACTIVE' });
+    await viaB.send(new UpdateGameSessionCommand({ GameSessionId: id, Name: 'loop-2' }));
+    await expect(server.waitForPush('UpdateGameSession')).resolves.toMatchObject({
+      StatusCode: 200,
+      UpdateReason: 'UNKNOWN',
+      GameSession: { GameSessionId: id, Name: 'loop-2', Port: 7777, MaximumPlayerSessionCount: 4 },
+    });
 
     const player = (
       await viaB.send(new CreatePlayerSessionCommand({ GameSessionId: id, PlayerId: 'player-1', PlayerData: 'pd' }))
