@@ -212,6 +212,12 @@ describe('Game servers on the GameLift Server SDK 5 protocol (e2e)', () => {
     );
     expect(accepted).toEqual({ Action: 'AcceptPlayerSession', RequestId: requestId, StatusCode: 200 });
     expect(resent).toEqual(accepted);
+    // A network drop: the client reconnects (same URL and IdempotencyToken) and resends; still the same answer.
+    server.drop();
+    await eventually(async () => server.connections === 2 && server.isOpen, 5_000);
+    await expect(
+      server.request('AcceptPlayerSession', { GameSessionId: id, PlayerSessionId: player.PlayerSessionId }, requestId),
+    ).resolves.toEqual(accepted);
     const again = await server.acceptPlayerSession(id, player.PlayerSessionId!);
     expect(again.StatusCode).toBe(400);
 

@@ -383,7 +383,6 @@ export class SdkEndpoint implements OnApplicationBootstrap, BeforeApplicationShu
     if (!(await connection.opened)) return;
     const { processId, connectionId } = connection.caller;
     if (this.byProcess.get(processId) === connection) this.byProcess.delete(processId);
-    if (!this.byProcess.has(processId)) this.replays.delete(connection.key);
     if (connection.caller.ended) return;
     await this.gameServers.disconnect(processId, connectionId).catch(() => undefined);
   }
@@ -504,8 +503,17 @@ export class SdkEndpoint implements OnApplicationBootstrap, BeforeApplicationShu
     return true;
   }
 
-  /** WebSocket pings (the SDKs answer them): a socket silent for two rounds is dropped (not closed with 1000). */
+  /**
+   * Every 20 s: expired replay answers are dropped, and WebSocket pings go out (the SDKs answer them); a
+   * socket silent for a whole round is dropped (not closed with 1000).
+   */
   private ping(): void {
+    // Answers kept for resends outlive a socket (the C++ SDK resends after reconnecting), not their TTL.
+    const now = Date.now();
+    for (const [key, cache] of this.replays) {
+      for (const [id, entry] of cache) if (now - entry.at >= REPLAY_TTL_MS) cache.delete(id);
+      if (cache.size === 0) this.replays.delete(key);
+    }
     for (const connection of this.connections) {
       if (!connection.alive) {
         connection.ws.terminate();
