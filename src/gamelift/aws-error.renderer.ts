@@ -49,7 +49,9 @@ export function awsErrorOf(error: NormalizedError): AwsError {
         ? 'Request body is not valid JSON'
         : error.message;
   const retryAfterSeconds =
-    error.kind === 'validation' ? undefined : (error.retryAfterSeconds ?? (error.kind === 'unavailable' ? 1 : undefined));
+    error.kind === 'validation'
+      ? undefined
+      : (error.retryAfterSeconds ?? (error.kind === 'unavailable' ? 1 : undefined));
   return { status, type, message, retryAfterSeconds };
 }
 

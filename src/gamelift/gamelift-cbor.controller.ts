@@ -63,7 +63,8 @@ export class GameLiftCborController {
     schema: { oneOf: OPERATION_INPUTS.map((input) => ({ $ref: getSchemaPath(input) })) },
   })
   @ApiOkResponse({
-    description: "The operation's output as a CBOR map (e.g. `{GameSession}`), timestamps as CBOR tag 1 (epoch seconds)",
+    description:
+      "The operation's output as a CBOR map (e.g. `{GameSession}`), timestamps as CBOR tag 1 (epoch seconds)",
   })
   @ApiBadRequestResponse({
     description:

@@ -116,10 +116,16 @@ export class GameLiftOperations {
     return op.run(await this.input(op.input, document, protocolOf(request)));
   }
 
-  private async input<T extends object>(type: ClassConstructor<T>, document: unknown, protocol: WireProtocol): Promise<T> {
+  private async input<T extends object>(
+    type: ClassConstructor<T>,
+    document: unknown,
+    protocol: WireProtocol,
+  ): Promise<T> {
     const plain = document === undefined ? {} : document;
     if (!isPlainObject(plain)) {
-      throw new SerializationFailure(`Request body must be ${protocol === 'RPC v2 CBOR' ? 'a CBOR map' : 'a JSON object'}`);
+      throw new SerializationFailure(
+        `Request body must be ${protocol === 'RPC v2 CBOR' ? 'a CBOR map' : 'a JSON object'}`,
+      );
     }
     const input = plainToInstance(type, plain, { enableImplicitConversion: false });
     const errors = await validate(input, {

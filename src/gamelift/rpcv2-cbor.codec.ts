@@ -91,7 +91,8 @@ function toDocument(value: unknown, path: (string | number)[]): unknown {
       { loc: path, msg: 'must be a text string, not a byte string (no member here is a blob)', type: 'string_type' },
     ]);
   }
-  if (value instanceof Simple) throw new SerializationFailure(`${where(path)}: CBOR simple value ${value.value} is not used here`);
+  if (value instanceof Simple)
+    throw new SerializationFailure(`${where(path)}: CBOR simple value ${value.value} is not used here`);
   if (value instanceof Map) throw new SerializationFailure(`${where(path)}: CBOR map keys must be text strings`);
   if (typeof value === 'object' && isRecord(value)) {
     const document: Record<string, unknown> = {};

@@ -34,7 +34,9 @@ export function requestedOperation(request: Pick<Request, 'path' | 'headers'>): 
     return match && RPC_V2_SERVICE_NAMES.includes(match[1]) ? match[2] : undefined;
   }
   const target = request.headers['x-amz-target'];
-  return typeof target === 'string' && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : undefined;
+  return typeof target === 'string' && target.startsWith(TARGET_PREFIX)
+    ? target.slice(TARGET_PREFIX.length)
+    : undefined;
 }
 
 /** The message of the UnknownOperationException for a request that names no operation Joinery serves. */
