@@ -57,7 +57,8 @@ export function setupSwagger(app: INestApplication): void {
       .setTitle('Joinery')
       .setDescription(
         'Self-hostable game sessions. RallyHere-compatible session API (`/session/...`, `/users/...`), ' +
-          'GameLift-compatible player sessions (AWS JSON 1.1 on `POST /`), and the operator API (`/admin/...`). ' +
+          'GameLift-compatible player sessions (AWS JSON 1.1 on `POST /`, Smithy RPC v2 CBOR on ' +
+          '`POST /service/GameLift/operation/{operation}`), and the operator API (`/admin/...`). ' +
           'Get a token from `POST /users/v1/login`, then use **Authorize**.',
       )
       .setVersion('1')
