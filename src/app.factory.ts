@@ -10,6 +10,7 @@ import { AppModule } from './app.module.js';
 import { precomputedHeaders } from './common/static-headers.js';
 import { AppConfig } from './config/config.js';
 import { Drain } from './lifecycle/drain.js';
+import { rpcV2CborBodyDecoder } from './gamelift/rpcv2-cbor.codec.js';
 import { isRpcV2Request } from './gamelift/wire-protocols.js';
 import { MetricsService } from './metrics/metrics.service.js';
 
@@ -46,6 +47,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   // GameLift over RPC v2 CBOR: the bytes are read whatever the Content-Type claims, so the signature covers
   // them and the controller can refuse a wrong Content-Type in the protocol's own error shape.
   app.useBodyParser('raw', { limit: config.http.bodyLimit, type: isRpcV2Body });
+  app.use(rpcV2CborBodyDecoder);
   if (config.http.swagger) setupSwagger(app);
   return app;
 }

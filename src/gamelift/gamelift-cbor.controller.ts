@@ -1,4 +1,4 @@
-import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -17,13 +17,7 @@ import type { Request, Response } from 'express';
 import { SigV4Auth } from '../auth/decorators.js';
 import { awsRequestId, SerializationFailure } from './aws-errors.js';
 import { GameLiftOperations, OPERATION_INPUTS, OPERATION_NAMES, operationPermissions } from './gamelift.operations.js';
-import {
-  CBOR_CONTENT_TYPE,
-  decodeCborInput,
-  encodeCbor,
-  RPC_V2_CBOR,
-  SMITHY_PROTOCOL_HEADER,
-} from './rpcv2-cbor.codec.js';
+import { CBOR_CONTENT_TYPE, encodeCbor, RPC_V2_CBOR, SMITHY_PROTOCOL_HEADER } from './rpcv2-cbor.codec.js';
 import { RPC_V2_SERVICE_NAMES } from './wire-protocols.js';
 
 /**
@@ -76,10 +70,14 @@ export class GameLiftCborController {
   @ApiServiceUnavailableResponse({
     description: '`com.amazon.coral.availability#ServiceUnavailableException`: the database is unreachable; retry',
   })
-  async call(@Req() request: Request & { rawBody?: Buffer }, @Res() response: Response): Promise<void> {
-    const body = request.rawBody;
-    checkRpcV2CborRequest(request, body);
-    const output = await this.operations.call(request, decodeCborInput(body));
+  async call(
+    @Req() request: Request & { rawBody?: Buffer },
+    // Decoded from CBOR by rpcV2CborBodyDecoder; through the global pipe like every body.
+    @Body() document: unknown,
+    @Res() response: Response,
+  ): Promise<void> {
+    checkRpcV2CborRequest(request, request.rawBody);
+    const output = await this.operations.call(request, document);
     response.setHeader('x-amzn-RequestId', awsRequestId(request));
     response.setHeader(SMITHY_PROTOCOL_HEADER, RPC_V2_CBOR);
     response.setHeader('Content-Type', CBOR_CONTENT_TYPE);

@@ -1,4 +1,4 @@
-import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -59,8 +59,13 @@ export class GameLiftController {
       'InvalidSignatureException, AccessDeniedException, UnknownOperationException, SerializationException',
   })
   @ApiServiceUnavailableResponse({ description: '`ServiceUnavailableException`: the database is unreachable; retry' })
-  async call(@Req() request: Request, @Res() response: Response): Promise<void> {
-    const output = await this.operations.call(request, request.body);
+  async call(
+    @Req() request: Request,
+    // Through the global pipe like every body; each operation validates its own input class.
+    @Body() body: unknown,
+    @Res() response: Response,
+  ): Promise<void> {
+    const output = await this.operations.call(request, body);
     response.setHeader('x-amzn-RequestId', awsRequestId(request));
     response.setHeader('Content-Type', AMZ_JSON);
     response.status(200).send(encodeAwsJson(output));

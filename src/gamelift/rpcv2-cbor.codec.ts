@@ -1,6 +1,7 @@
 import { decode, type DecodeOptions, encode, type EncodeOptions, Simple, Tag } from 'cbor2';
 import { RequestValidationFailed } from '../common/validation.js';
 import { SerializationFailure } from './aws-errors.js';
+import { isRpcV2Request } from './wire-protocols.js';
 
 /**
  * Smithy RPC v2 CBOR encoding (smithy.io, "Smithy RPC v2 CBOR protocol"),
@@ -133,4 +134,29 @@ function withoutUnset(value: unknown): unknown {
       .filter(([, v]) => v !== undefined && v !== null)
       .map(([k, v]) => [k, withoutUnset(v)]),
   );
+}
+
+/**
+ * Express middleware, after the raw body parser: a CBOR body under
+ * `/service/` becomes its decoded document in `req.body` (the bytes stay in
+ * `req.rawBody` for SigV4), just as the JSON parser leaves a JSON body, so
+ * both protocols' bodies reach `@Body()` and the global pipe alike. A body
+ * that does not decode is passed on as a SerializationException, like a
+ * JSON parse error; a body of another Content-Type is left as bytes for the
+ * controller to refuse.
+ */
+export function rpcV2CborBodyDecoder(
+  request: { path: string; body?: unknown; rawBody?: Buffer; is(type: string): string | false | null },
+  _response: unknown,
+  next: (error?: unknown) => void,
+): void {
+  if (!isRpcV2Request(request) || !Buffer.isBuffer(request.body)) return next();
+  request.rawBody ??= request.body;
+  if (!request.is(CBOR_CONTENT_TYPE)) return next();
+  try {
+    request.body = decodeCborInput(request.body);
+  } catch (error) {
+    return next(error);
+  }
+  next();
 }
