@@ -5,7 +5,6 @@ import { type ComputeRow, GameServers } from '../session/game-servers.js';
 import type { ComputeInput, ListComputeInput, RegisterComputeInput } from './dto/compute.dto.js';
 import { FleetNotFound } from './game-sessions.service.js';
 import { GameLiftIds } from '../session/gamelift-ids.js';
-import { epochSeconds } from './gamelift.mappers.js';
 import { decodeNextToken, encodeNextToken, page } from './paging.js';
 import { SdkEndpoint } from './server-sdk/sdk-endpoint.js';
 
@@ -19,7 +18,7 @@ export interface ComputeShape {
   DnsName?: string;
   ComputeStatus: string;
   Location: string;
-  CreationTime: number;
+  CreationTime: Date;
   OperatingSystem?: string;
   GameLiftServiceSdkEndpoint: string;
 }
@@ -88,7 +87,7 @@ export class ComputesService {
     ComputeName: string;
     ComputeArn: string;
     AuthToken: string;
-    ExpirationTimestamp: number;
+    ExpirationTimestamp: Date;
   }> {
     const fleetId = this.fleet(input.FleetId);
     const name = this.name(input.ComputeName);
@@ -99,7 +98,7 @@ export class ComputesService {
       ComputeName: name,
       ComputeArn: this.computeArn(name),
       AuthToken: token,
-      ExpirationTimestamp: epochSeconds(expiresAt),
+      ExpirationTimestamp: new Date(expiresAt),
     };
   }
 
@@ -113,7 +112,7 @@ export class ComputesService {
       ...(row.dnsName ? { DnsName: row.dnsName } : {}),
       ComputeStatus: row.status,
       Location: row.location,
-      CreationTime: epochSeconds(new Date(row.createdAt)),
+      CreationTime: new Date(row.createdAt),
       GameLiftServiceSdkEndpoint: this.endpoint.publicUrl(),
     };
   }

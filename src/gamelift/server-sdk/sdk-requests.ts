@@ -51,7 +51,7 @@ const UNSUPPORTED: Record<string, string> = {
 };
 
 /** Epoch milliseconds as the SDK socket carries times (integers; the JSON API uses seconds). */
-const millis = (seconds: number | undefined) => (seconds === undefined ? 0 : Math.round(seconds * 1000));
+const millis = (time: Date | undefined) => (time === undefined ? 0 : time.getTime());
 
 /**
  * The Server SDK's requests, each validated and turned into core calls (the
