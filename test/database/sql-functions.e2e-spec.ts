@@ -1100,6 +1100,32 @@ describe('joinery_sweep_reservations', () => {
     await expect(sweep(5)).resolves.toBe(0);
   });
 
+  it('counts its batch after skipping held sessions: they never use it up', async () => {
+    for (let n = 1; n > 0;) n = await sweep(100);
+    const held: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const s = await newSession({ keepAlive: true });
+      await makeOverdue(await seat(s, 'p-held', { status: 'RESERVED' }));
+      held.push(s);
+    }
+    const free = await newSession({ keepAlive: true });
+    const freeSeat = await seat(free, 'p-free', { status: 'RESERVED' });
+    await makeOverdue(freeSeat);
+    const other = new pg.Client({ connectionString: db.url });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query(`SELECT 1 FROM game_session WHERE id = ANY($1) FOR UPDATE`, [held]);
+      await expect(sweep(1)).resolves.toBe(1);
+      expect((await seatRow(freeSeat)).status).toBe('TIMEDOUT');
+      await expect(sweep(1)).resolves.toBe(0);
+      await other.query('COMMIT');
+    } finally {
+      await other.end();
+    }
+    await expect(sweep(10)).resolves.toBe(5);
+  });
+
   it('takes at most p_sessions sessions per call', async () => {
     for (let n = 1; n > 0;) n = await sweep(100);
     for (let i = 0; i < 3; i++) {
