@@ -481,20 +481,30 @@ async function gameLiftScenarios(
   }
 }
 
-/** A joining player's profile as joinery_create_or_join takes it (`p_player` less its player_id). */
+/** A joining player's fields as `p_player` (src/session/sql/seats.sql), less the player id. */
 type SqlPlayerColumns = Record<string, unknown>;
 
-/** The player the service passed to joinery_create_or_join, read back from a seat it wrote. */
+/** The player columns the service passed to joinery_create_or_join, read back from a seat it wrote. */
 async function playerColumns(
   query: (sql: string, params?: unknown[]) => Promise<Record<string, unknown>[]>,
 ): Promise<SqlPlayerColumns> {
   const [seat] = await query(
     `SELECT client_version, platform, input, permitted_platform, permitted_input, cp_family, cp_input,
-            cp_required_families AS cp_required, cp_allowed_inputs AS cp_allowed
+            cp_required_families, cp_allowed_inputs
        FROM seat WHERE status = 'ACTIVE' ORDER BY created_at LIMIT 1`,
   );
   if (!seat) throw new Error('no seat written by the service to copy the player columns from');
-  return seat;
+  return {
+    client_version: seat.client_version,
+    platform: seat.platform,
+    input: seat.input,
+    permitted_platform: seat.permitted_platform,
+    permitted_input: seat.permitted_input,
+    cp_family: seat.cp_family,
+    cp_input: seat.cp_input,
+    cp_required: seat.cp_required_families,
+    cp_allowed: seat.cp_allowed_inputs,
+  };
 }
 
 /** The same join-or-create transaction, straight at PostgreSQL: one `joinery_create_or_join` call per join. */
