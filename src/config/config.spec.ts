@@ -26,7 +26,7 @@ describe('loadConfig', () => {
     const config = loadConfig({
       NODE_ENV: 'production',
       DATABASE_URL: 'postgres://db/joinery',
-      SECRETS_ENCRYPTION_KEY: 'k'.repeat(32),
+      SECRETS_ENCRYPTION_KEY: 'Vq3Yd9Lw1Rk7Xz2Pn8Tb5Hc4Mf6Gj0Sa',
     });
     expect(config.bootstrap.admin).toBeUndefined();
     expect(config.bootstrap.gameClient).toBeUndefined();

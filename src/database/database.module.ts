@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/config.js';
 import { dataSourceOptions } from './data-source-options.js';
+import { TypeOrmLogger } from '../logging/typeorm-logger.js';
 import { migrateWithLock } from './migrate.js';
 import { Sql } from './sql.js';
 
@@ -21,7 +22,11 @@ import { Sql } from './sql.js';
       useFactory: (config: AppConfig) => {
         if (!config.database.url)
           throw new Error('No database URL: main.ts starts the embedded server when DATABASE_URL is unset');
-        return dataSourceOptions({ url: config.database.url, poolSize: config.database.poolSize });
+        return {
+          ...dataSourceOptions({ url: config.database.url, poolSize: config.database.poolSize }),
+          // TypeORM's own lines as JSON through pino, without query parameters.
+          logger: new TypeOrmLogger(),
+        };
       },
       dataSourceFactory: async (options) => {
         const dataSource = await new DataSource(options!).initialize();
