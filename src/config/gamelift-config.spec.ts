@@ -1,7 +1,7 @@
 import { ConfigError, DEV_BOOTSTRAP, loadConfig } from './config.js';
 
 /** A production-like (random, not the development) access key secret. */
-const PRODUCTION_KEY_SECRET = 'u8Jq2Lx9Pz4Rv7Nc1Wb6Ht3Ks5Mf0Dg8Ya2Ee9';
+const PRODUCTION_KEY_SECRET = 'u8Jq2Lx9Pz4Rv7Nc1Wb6Ht3Ks5Mf0Dg8Ya2Ee9Qr';
 const PRODUCTION = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/joinery' };
 
 describe('GameLift configuration', () => {
