@@ -36,13 +36,16 @@ export class AdminIdentityController {
 
   /**
    * Register a client. Its secret is in this answer only. The caller must hold
-   * every permission of the client's `role` and `player_role`.
+   * every permission of the client's `role`, and of its `player_role` when it
+   * logs players in (`anon`).
    */
   @Post('clients')
   @Auth('admin:clients:write')
   @ApiOperation({ summary: 'Create a client' })
   async createClient(@Body() body: CreateClientDto, @CurrentPrincipal() caller: Principal): Promise<ClientWithSecretDto> {
-    await this.roles.assertMayGrant(caller.permissions, body.role, body.player_role ?? 'player');
+    // The player role is handed out only by clients that log players in (`anon`).
+    const playerRole = body.grants.includes('anon') ? (body.player_role ?? 'player') : undefined;
+    await this.roles.assertMayGrant(caller.permissions, body.role, playerRole);
     const { client, secret } = await this.clients.create({
       clientId: body.client_id,
       grants: body.grants,
@@ -132,6 +135,10 @@ export class AdminIdentityController {
   /** A caller acts on a client only when it holds every permission the client's roles carry. */
   private async assertMayManage(caller: Principal, clientId: string): Promise<void> {
     const client = await this.clients.get(clientId);
-    await this.roles.assertMayGrant(caller.permissions, client.role, client.playerRole);
+    await this.roles.assertMayGrant(
+      caller.permissions,
+      client.role,
+      client.grants.includes('anon') ? client.playerRole : undefined,
+    );
   }
 }
