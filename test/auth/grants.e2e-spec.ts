@@ -105,7 +105,10 @@ describe('Granting roles (e2e)', () => {
     const create = await post('/admin/v1/roles', ops, { name: 'superuser', permissions: ['admin:*'] });
     expect(create).toMatchObject({ status: 403, body: refusal });
     // Editing the admin role (whose `*` the caller lacks) is refused too.
-    const strip = await http(service.baseUrl, 'PUT', '/admin/v1/roles/admin', { token: ops, body: { permissions: [] } });
+    const strip = await http(service.baseUrl, 'PUT', '/admin/v1/roles/admin', {
+      token: ops,
+      body: { permissions: [] },
+    });
     expect(strip).toMatchObject({ status: 403, body: refusal });
     const [role] = await db.query(`SELECT permissions FROM role WHERE name = 'admin'`);
     expect(role.permissions).toEqual(['*']);

@@ -1,15 +1,7 @@
 import { generateKeyPairSync, sign as cryptoSign } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { createOrJoinBody } from '../utils/sessions.js';
-import {
-  basic,
-  GAME_CLIENT,
-  http,
-  loginAdmin,
-  loginPlayer,
-  TestApp,
-  TestDatabase,
-} from '../utils/test-app.js';
+import { basic, GAME_CLIENT, http, loginAdmin, loginPlayer, TestApp, TestDatabase } from '../utils/test-app.js';
 
 /** Issue 13: cookie-borne tokens (item 6), claim shapes (item 11), refresh-token families (item 20). */
 describe('Tokens (e2e)', () => {
@@ -228,7 +220,9 @@ describe('Stored signing keys (e2e)', () => {
       expect(check.status).not.toBe(403);
       // ... and new ones are signed with a new key.
       const after = (await loginPlayer(second.baseUrl, 'device-rekey')).access_token;
-      expect(jwt.decode(after, { complete: true })!.header.kid).not.toBe(jwt.decode(before, { complete: true })!.header.kid);
+      expect(jwt.decode(after, { complete: true })!.header.kid).not.toBe(
+        jwt.decode(before, { complete: true })!.header.kid,
+      );
       const rows = await db.query(`SELECT kid, retired_at FROM signing_key ORDER BY created_at`);
       expect(rows.filter((r) => r.retired_at === null)).toHaveLength(1);
       expect(rows.length).toBeGreaterThanOrEqual(2);
