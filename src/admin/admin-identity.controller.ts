@@ -42,7 +42,10 @@ export class AdminIdentityController {
   @Post('clients')
   @Auth('admin:clients:write')
   @ApiOperation({ summary: 'Create a client' })
-  async createClient(@Body() body: CreateClientDto, @CurrentPrincipal() caller: Principal): Promise<ClientWithSecretDto> {
+  async createClient(
+    @Body() body: CreateClientDto,
+    @CurrentPrincipal() caller: Principal,
+  ): Promise<ClientWithSecretDto> {
     // The player role is handed out only by clients that log players in (`anon`).
     const playerRole = body.grants.includes('anon') ? (body.player_role ?? 'player') : undefined;
     await this.roles.assertMayGrant(caller.permissions, body.role, playerRole);

@@ -39,7 +39,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
 
   validate(payload: AccessTokenClaims & { sub: string }): Principal {
     const problem = claimsProblem(payload as unknown as Record<string, unknown>);
-    if (problem) throw new NotAuthenticated('auth_token_invalid_claim', `Token contained invalid claim value: ${problem}`);
+    if (problem)
+      throw new NotAuthenticated('auth_token_invalid_claim', `Token contained invalid claim value: ${problem}`);
     return principalFromClaims(payload.sub, payload);
   }
 }

@@ -22,7 +22,8 @@ export const ACCESS_KEY_ID = /^AKIA[A-Z0-9]{16}$/;
 export const ACCESS_KEY_SECRET = /^[A-Za-z0-9+/]{40}$/;
 
 /** Express `trust proxy` values: a boolean, a hop count, or names / addresses / CIDR ranges, comma-separated. */
-const TRUST_PROXY = /^(true|false|\d{1,2}|\s*(loopback|linklocal|uniquelocal|[0-9A-Fa-f:.]+(\/\d{1,3})?)(\s*,\s*(loopback|linklocal|uniquelocal|[0-9A-Fa-f:.]+(\/\d{1,3})?))*\s*)$/;
+const TRUST_PROXY =
+  /^(true|false|\d{1,2}|\s*(loopback|linklocal|uniquelocal|[0-9A-Fa-f:.]+(\/\d{1,3})?)(\s*,\s*(loopback|linklocal|uniquelocal|[0-9A-Fa-f:.]+(\/\d{1,3})?))*\s*)$/;
 
 /** Variables whose values are never printed, not even when they are refused. */
 export const SECRET_VARIABLES = new Set([
@@ -620,12 +621,7 @@ export const MIN_SECRET_ENTROPY_BITS = 64;
 function productionSecretProblems(raw: EnvironmentVariables): string[] {
   const problems: string[] = [];
   const checks: [keyof EnvironmentVariables, string | undefined, string, number][] = [
-    [
-      'SECRETS_ENCRYPTION_KEY',
-      raw.SECRETS_ENCRYPTION_KEY,
-      DEV_BOOTSTRAP.secretsEncryptionKey,
-      MIN_KEY_ENTROPY_BITS,
-    ],
+    ['SECRETS_ENCRYPTION_KEY', raw.SECRETS_ENCRYPTION_KEY, DEV_BOOTSTRAP.secretsEncryptionKey, MIN_KEY_ENTROPY_BITS],
     [
       'BOOTSTRAP_ADMIN_CLIENT_SECRET',
       raw.BOOTSTRAP_ADMIN_CLIENT_SECRET,
