@@ -3,10 +3,10 @@ import { AdminErrors } from './admin-errors.decorator.js';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth } from '../auth/decorators.js';
 import { Conflict } from '../common/errors.js';
+import { GameLiftIds } from '../session/gamelift-ids.js';
 import { SessionLedger } from '../session/session-ledger.js';
 import { SessionReader } from '../session/session-reader.js';
 import { SessionNotFound } from '../session/session.errors.js';
-import { SessionIdParamsDto } from '../rallyhere/dto/params.dto.js';
 import { toAdminSeat, toAdminSession, toAdminSessionDetail } from './admin.views.js';
 import {
   AdminSeatDto,
@@ -17,6 +17,7 @@ import {
   SeatsQueryDto,
   SessionPlayerIdParamsDto,
   SessionSearchQueryDto,
+  AdminSessionIdParamsDto,
 } from './dto/admin.dto.js';
 
 /** Sessions (RallyHere sessions and GameLift game sessions alike) and their seats, for operators. */
@@ -27,6 +28,7 @@ export class AdminSessionsController {
   constructor(
     private readonly reader: SessionReader,
     private readonly ledger: SessionLedger,
+    private readonly ids: GameLiftIds,
   ) {}
 
   /** Sessions, newest first, filtered by type, region, status, free seats, player or fleet; paged. */
@@ -57,7 +59,7 @@ export class AdminSessionsController {
   @Get('sessions/:session_id')
   @Auth('admin:sessions:read')
   @ApiOperation({ summary: 'Read a session with its seats' })
-  async get(@Param() params: SessionIdParamsDto): Promise<AdminSessionDetailDto> {
+  async get(@Param() params: AdminSessionIdParamsDto): Promise<AdminSessionDetailDto> {
     const snapshot = await this.reader.snapshot(params.session_id);
     if (!snapshot) throw new SessionNotFound(params.session_id);
     return toAdminSessionDetail(snapshot.session, snapshot.teams, await this.reader.allSeats(params.session_id));
@@ -68,7 +70,7 @@ export class AdminSessionsController {
   @HttpCode(200)
   @Auth('admin:sessions:write')
   @ApiOperation({ summary: 'Terminate a session' })
-  async terminate(@Param() params: SessionIdParamsDto): Promise<AdminSessionDetailDto> {
+  async terminate(@Param() params: AdminSessionIdParamsDto): Promise<AdminSessionDetailDto> {
     if (!(await this.ledger.terminate(params.session_id, 'TERMINATED_BY_OPERATOR'))) {
       throw new Conflict('session_already_terminated', `Session ${params.session_id} has already ended`);
     }
@@ -99,7 +101,7 @@ export class AdminSessionsController {
   @Auth('admin:seats:write')
   @ApiOperation({ summary: 'Release a seat' })
   async release(@Param() params: SeatIdParamsDto): Promise<AdminSeatDto> {
-    const seatId = params.seat_id.replace(/^psess-/, '');
+    const seatId = this.ids.seatIdOf(params.seat_id);
     await this.ledger.releaseSeatByOperator(seatId);
     const [released] = await this.reader.listSeats({ ids: [seatId], limit: 1 });
     return toAdminSeat(released.seat, released.session.type);

@@ -6,9 +6,8 @@ import { Auth } from '../auth/decorators.js';
 import { InvalidRequest } from '../common/errors.js';
 import { SessionTemplateDto } from '../session/dto/session-template.dto.js';
 import { TemplatesService } from '../session/templates.service.js';
-import { SessionTypeParamsDto } from '../rallyhere/dto/params.dto.js';
 import { toAdminTemplate } from './admin.views.js';
-import { AdminTemplateDto, ForceQueryDto } from './dto/admin.dto.js';
+import { AdminTemplateDto, ForceQueryDto, AdminSessionTypeParamsDto } from './dto/admin.dto.js';
 import { etagOf, ifMatchVersion } from './etag.js';
 
 /**
@@ -33,7 +32,7 @@ export class AdminTemplatesController {
   @Auth('admin:templates:read')
   @ApiOperation({ summary: 'Read a session template (with its ETag)' })
   async get(
-    @Param() params: SessionTypeParamsDto,
+    @Param() params: AdminSessionTypeParamsDto,
     @Res({ passthrough: true }) response: Response,
   ): Promise<AdminTemplateDto> {
     const template = await this.templates.getVersioned(params.session_type);
@@ -60,7 +59,7 @@ export class AdminTemplatesController {
   @ApiOperation({ summary: 'Replace a session template' })
   @ApiHeader({ name: 'If-Match', required: true, description: 'The ETag of the version being replaced' })
   async replace(
-    @Param() params: SessionTypeParamsDto,
+    @Param() params: AdminSessionTypeParamsDto,
     @Body() body: SessionTemplateDto,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
@@ -83,7 +82,7 @@ export class AdminTemplatesController {
   @ApiOperation({ summary: 'Delete a session template' })
   @ApiHeader({ name: 'If-Match', required: false })
   async delete(
-    @Param() params: SessionTypeParamsDto,
+    @Param() params: AdminSessionTypeParamsDto,
     @Query() query: ForceQueryDto,
     @Headers('if-match') ifMatch: string | undefined,
   ): Promise<void> {

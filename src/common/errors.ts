@@ -100,7 +100,11 @@ export class ServiceUnavailable extends DomainError {
 export class RateLimited extends DomainError {
   readonly kind = 'rate_limited';
 
-  constructor(readonly retryAfterSeconds: number) {
-    super('rate_limited', `Too many requests; retry after ${retryAfterSeconds} s`);
+  constructor(
+    readonly retryAfterSeconds: number,
+    code = 'rate_limited',
+    message = `Too many requests; retry after ${retryAfterSeconds} s`,
+  ) {
+    super(code, message);
   }
 }

@@ -205,6 +205,13 @@ export class EnvironmentVariables {
   SESSION_TEMPLATES_FILE?: string;
 
   @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(30 * 86_400)
+  INVITATION_TTL_SECONDS?: number;
+
+  @IsOptional()
   @Matches(PLATFORM_LIST, { message: `must be a comma-separated list of: ${PLATFORMS.join(', ')}` })
   CROSSPLAY_XBOXLIKE_PLATFORMS?: string;
 
@@ -379,7 +386,7 @@ export class AppConfig {
     /** How long a decrypted access key is remembered on an instance. */
     accessKeyCacheTtlMs: number;
   };
-  readonly sessions: { templatesFile: string };
+  readonly sessions: { templatesFile: string; invitationTtlSeconds: number };
   readonly crossplay: { families: PlatformFamilies };
   readonly gamelift: {
     region: string;
@@ -552,7 +559,10 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       encryptionKey: raw.SECRETS_ENCRYPTION_KEY ?? DEV_BOOTSTRAP.secretsEncryptionKey,
       accessKeyCacheTtlMs: raw.ACCESS_KEY_CACHE_TTL_MS ?? 5000,
     },
-    sessions: { templatesFile: raw.SESSION_TEMPLATES_FILE ?? 'config/session-templates.json' },
+    sessions: {
+      templatesFile: raw.SESSION_TEMPLATES_FILE ?? 'config/session-templates.json',
+      invitationTtlSeconds: raw.INVITATION_TTL_SECONDS ?? 3600,
+    },
     crossplay: {
       families: {
         xboxlike: platformList(raw.CROSSPLAY_XBOXLIKE_PLATFORMS, DEFAULT_FAMILIES.xboxlike),

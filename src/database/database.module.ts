@@ -9,8 +9,8 @@ import { Sql } from './sql.js';
 
 /**
  * The PostgreSQL connection (the configured `DATABASE_URL`, or the embedded
- * server main.ts started). Pending migrations run before anything else can
- * use the connection.
+ * server main.ts started). Pending migrations and changed SQL functions are
+ * applied before anything else can use the connection.
  */
 @Global()
 @Module({
@@ -22,16 +22,20 @@ import { Sql } from './sql.js';
       useFactory: (config: AppConfig) => {
         if (!config.database.url)
           throw new Error('No database URL: main.ts starts the embedded server when DATABASE_URL is unset');
+        // Each feature module registers its own entities (TypeOrmModule.forFeature).
         return {
           ...dataSourceOptions({ url: config.database.url, poolSize: config.database.poolSize }),
+          autoLoadEntities: true,
           // TypeORM's own lines as JSON through pino, without query parameters.
           logger: new TypeOrmLogger(),
         };
       },
       dataSourceFactory: async (options) => {
         const dataSource = await new DataSource(options!).initialize();
-        const applied = await migrateWithLock(dataSource);
-        if (applied.length) new Logger('Database').log(`applied migrations: ${applied.join(', ')}`);
+        const { migrations, functions } = await migrateWithLock(dataSource);
+        const logger = new Logger('Database');
+        if (migrations.length) logger.log(`applied migrations: ${migrations.join(', ')}`);
+        if (functions) logger.log('applied the SQL function files');
         return dataSource;
       },
     }),

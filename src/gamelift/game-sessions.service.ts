@@ -15,7 +15,7 @@ import type {
   UpdateGameSessionInput,
   UpdatePlayerSessionCreationPolicyInput,
 } from './dto/operations.dto.js';
-import { GameLiftIds } from './gamelift-ids.js';
+import { GameLiftIds } from '../session/gamelift-ids.js';
 import { type GameSessionShape, toGameSession } from './gamelift.mappers.js';
 import { decodeNextToken, encodeNextToken, page } from './paging.js';
 import { parseFilterExpression, parseSortExpression, SearchExpressionError } from './search-expression.js';

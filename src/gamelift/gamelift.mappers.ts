@@ -1,6 +1,6 @@
 import type { GameSessionEntity } from '../session/entities/game-session.entity.js';
 import type { SeatEntity } from '../session/entities/seat.entity.js';
-import type { GameLiftIds } from './gamelift-ids.js';
+import type { GameLiftIds } from '../session/gamelift-ids.js';
 
 /** GameLift `GameSession` (output shape; unset members are left out). */
 export interface GameSessionShape {

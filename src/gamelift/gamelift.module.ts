@@ -9,7 +9,6 @@ import { AccessKeysController } from './access-keys/access-keys.controller.js';
 import { AccessKeysService } from './access-keys/access-keys.service.js';
 import { AwsJsonErrorRenderer } from './aws-error.renderer.js';
 import { GameSessionsService } from './game-sessions.service.js';
-import { GameLiftIds } from './gamelift-ids.js';
 import { GameLiftController } from './gamelift.controller.js';
 import { GameLiftOperations } from './gamelift.operations.js';
 import { PlayerSessionsService } from './player-sessions.service.js';
@@ -22,15 +21,7 @@ import { SigV4Strategy } from './sigv4.strategy.js';
 @Module({
   imports: [SessionModule, AuthModule, TypeOrmModule.forFeature([AccessKeyEntity])],
   controllers: [GameLiftController, AccessKeysController],
-  providers: [
-    AccessKeysService,
-    SigV4Strategy,
-    GameLiftIds,
-    GameSessionsService,
-    PlayerSessionsService,
-    GameLiftOperations,
-  ],
-  exports: [GameSessionsService, PlayerSessionsService, GameLiftIds],
+  providers: [AccessKeysService, SigV4Strategy, GameSessionsService, PlayerSessionsService, GameLiftOperations],
 })
 export class GameLiftModule implements OnApplicationBootstrap {
   constructor(

@@ -11,7 +11,7 @@ import type {
   PlayerSessionInput,
 } from './dto/operations.dto.js';
 import { GameSessionsService } from './game-sessions.service.js';
-import { GameLiftIds } from './gamelift-ids.js';
+import { GameLiftIds } from '../session/gamelift-ids.js';
 import { type PlayerSessionShape, toPlayerSession } from './gamelift.mappers.js';
 import { decodeNextToken, encodeNextToken, page } from './paging.js';
 

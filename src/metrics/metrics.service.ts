@@ -169,7 +169,7 @@ export class MetricsService implements OnModuleDestroy {
     if (!this.seatCounts || now - this.seatCounts.at > SEAT_GAUGE_TTL_MS) {
       const counts = this.sql
         .read<{ status: string; n: number }>(
-          `SELECT status, count(*)::int AS n FROM seat WHERE status IN ('RESERVED', 'ACTIVE') GROUP BY status`,
+          `SELECT status, count(*)::int AS n FROM seat WHERE joinery_seat_occupies(status) GROUP BY status`,
         )
         .then((rows) => new Map(rows.map((r) => [r.status, r.n])));
       this.seatCounts = { at: now, counts };

@@ -92,14 +92,10 @@ export class RallyHereSessionsService {
         'overfill is not supported: a team never holds more than its size',
       );
     }
-    const teamId = request.team_id;
-    const invite = (team: number | undefined) =>
-      this.ledger.invite(sessionId, playerUuid, actor(principal, 'session:update:any'), team, request.custom_data);
-    const mayOverflow = overflow === 'allow_overflow' || overflow === 'partial_with_overflow';
-    const seat = await invite(teamId).catch((error: unknown) => {
-      if (mayOverflow && teamId !== undefined && (error as { code?: string }).code === 'team_full')
-        return invite(undefined);
-      throw error;
+    const seat = await this.ledger.invite(sessionId, playerUuid, actor(principal, 'session:update:any'), {
+      teamId: request.team_id,
+      overflow: overflow === 'allow_overflow' || overflow === 'partial_with_overflow',
+      customData: request.custom_data,
     });
     return this.seatOrFail(seat);
   }

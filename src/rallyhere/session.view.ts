@@ -34,7 +34,7 @@ function playerView(seat: SeatEntity, full: boolean): SessionPlayerDto {
 /**
  * A session as RallyHere's `Session`. Members (and principals with
  * `session:read:any`) get the full view; others see who is in which team
- * and with what status, but not the players' settings and custom data.
+ * and with what status, but not the session's or the players' settings and custom data.
  */
 export function toSessionDto({ session, teams, seats }: SessionSnapshot, full: boolean): SessionDto {
   return {
@@ -50,7 +50,8 @@ export function toSessionDto({ session, teams, seats }: SessionSnapshot, full: b
     })),
     teams_suppressed: false,
     platform_session: [],
-    custom_data: session.customData ?? {},
+    // The session's custom data is for its members (docs/decisions.md, "Limited session view").
+    ...(full ? { custom_data: session.customData ?? {} } : {}),
     created: session.createdAt.toISOString(),
     ...(session.regionId ? { region_id: session.regionId } : {}),
     created_by_matchmaking: false,

@@ -1,20 +1,20 @@
+import type { GameLiftIds } from '../session/gamelift-ids.js';
 import type { SeatListing } from '../session/session-reader.js';
-import type { PlayerSessionShape } from '../gamelift/gamelift.mappers.js';
 import type { PlayerSessionDataDto } from './dto/player-session.dto.js';
 
-/** A player session in the REST facade's snake_case, unset members left out. */
-export function toPlayerSessionData(ps: PlayerSessionShape, { seat }: SeatListing): PlayerSessionDataDto {
+/** A seat as the REST facade's player session, in snake_case, unset members left out. */
+export function toPlayerSessionData(ids: GameLiftIds, { seat, session }: SeatListing): PlayerSessionDataDto {
   return {
-    id: ps.PlayerSessionId,
+    id: ids.playerSessionId(seat.id),
     created_at: seat.createdAt.toISOString(),
-    game_session_id: ps.GameSessionId,
-    fleet_id: ps.FleetId,
-    player_id: ps.PlayerId,
-    status: ps.Status,
-    ...(seat.reservedUntil && ps.Status === 'RESERVED' ? { reserved_until: seat.reservedUntil.toISOString() } : {}),
-    ...(ps.PlayerData !== undefined ? { player_data: ps.PlayerData } : {}),
-    ...(ps.IpAddress !== undefined ? { ip_address: ps.IpAddress } : {}),
-    ...(ps.DnsName !== undefined ? { dns_name: ps.DnsName } : {}),
-    ...(ps.Port !== undefined ? { port: ps.Port } : {}),
+    game_session_id: ids.gameSessionArn(session.fleetId, session.id),
+    fleet_id: session.fleetId,
+    player_id: seat.playerId,
+    status: seat.status,
+    ...(seat.reservedUntil && seat.status === 'RESERVED' ? { reserved_until: seat.reservedUntil.toISOString() } : {}),
+    ...(seat.playerData !== null ? { player_data: seat.playerData } : {}),
+    ...(session.ipAddress ? { ip_address: session.ipAddress } : {}),
+    ...(session.dnsName ? { dns_name: session.dnsName } : {}),
+    ...(session.port !== null ? { port: session.port } : {}),
   };
 }

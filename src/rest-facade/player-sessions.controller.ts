@@ -13,19 +13,30 @@ import {
 import { Auth, CurrentPrincipal } from '../auth/decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { PermissionDenied } from '../common/errors.js';
-import { PlayerSessionsService } from '../gamelift/player-sessions.service.js';
+import { AppConfig } from '../config/config.js';
+import { GameLiftIds } from '../session/gamelift-ids.js';
+import { SessionLedger } from '../session/session-ledger.js';
+import { SessionReader } from '../session/session-reader.js';
+import { SessionNotFound } from '../session/session.errors.js';
 import { CreatePlayerSessionRequestDto, ErrorEnvelopeDto, PlayerSessionEnvelopeDto } from './dto/player-session.dto.js';
 import { toPlayerSessionData } from './player-session.view.js';
 
 /**
  * The seed page's CreatePlayerSession as plain JSON over a bearer token, in
- * the `{success, data | error}` envelope. It is the same core call as the
- * GameLift operation: same seats, same rules.
+ * the `{success, data | error}` envelope, over the session core. A player
+ * token asks for its own seat by the same rules as RallyHere's join by id
+ * (joinability, password, crossplay, invitations); a client token (a
+ * backend) reserves seats as GameLift's CreatePlayerSession does.
  */
 @ApiTags('Player sessions')
 @Controller('player-session')
 export class RestPlayerSessionsController {
-  constructor(private readonly playerSessions: PlayerSessionsService) {}
+  constructor(
+    private readonly ledger: SessionLedger,
+    private readonly reader: SessionReader,
+    private readonly ids: GameLiftIds,
+    private readonly config: AppConfig,
+  ) {}
 
   /**
    * Reserves an open seat in an `ACTIVE` game session whose creation policy
@@ -57,11 +68,19 @@ export class RestPlayerSessionsController {
     if (principal.kind === 'player' && principal.playerUuid !== body.player_id) {
       throw new PermissionDenied('A player token may only reserve a seat for its own player UUID', 'not_own_player');
     }
-    const { PlayerSession, listing } = await this.playerSessions.createOne({
-      GameSessionId: body.game_session_id,
-      PlayerId: body.player_id,
-      PlayerData: body.player_data,
-    });
-    return { success: true, data: toPlayerSessionData(PlayerSession, listing) };
+    const ref = this.ids.parseGameSessionId(body.game_session_id);
+    if (!ref || (ref.fleetId !== undefined && !(await this.reader.sessionExists(ref.sessionId, ref.fleetId)))) {
+      throw new SessionNotFound(body.game_session_id);
+    }
+    const timeout = this.config.gamelift.reservationTimeoutSeconds;
+    const seatId =
+      principal.kind === 'player'
+        ? (await this.ledger.join(ref.sessionId, { playerId: body.player_id, playerData: body.player_data }, timeout))
+            .seatId
+        : (
+            await this.ledger.reserveSeats(ref.sessionId, [{ playerId: body.player_id, playerData: body.player_data }])
+          )[0].seatId;
+    const [listing] = await this.reader.listSeats({ ids: [seatId], limit: 1 });
+    return { success: true, data: toPlayerSessionData(this.ids, listing) };
   }
 }

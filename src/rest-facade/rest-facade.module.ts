@@ -1,13 +1,12 @@
 import { Module } from '@nestjs/common';
 import { ErrorRenderers } from '../common/filters/error-renderer.js';
-import { GameLiftModule } from '../gamelift/gamelift.module.js';
 import { SessionModule } from '../session/session.module.js';
 import { RestPlayerSessionsController } from './player-sessions.controller.js';
 import { RestEnvelopeErrorRenderer } from './rest-error.renderer.js';
 
 /** The seed page's REST facade (`/player-session/v1/...`) in its `{success, data | error}` envelope. */
 @Module({
-  imports: [SessionModule, GameLiftModule],
+  imports: [SessionModule],
   controllers: [RestPlayerSessionsController],
 })
 export class RestFacadeModule {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { hashSecret, verifySecret } from '../auth/secrets.js';
 import { Conflict, InvalidRequest, PermissionDenied } from '../common/errors.js';
 import { isUuid } from '../common/ids.js';
 import { AppConfig } from '../config/config.js';
@@ -22,10 +22,12 @@ import {
   SessionFull,
   SessionNotFound,
   SessionNotJoinable,
+  SessionPasswordLocked,
+  UnknownPlayer,
   UnknownSessionType,
 } from './session.errors.js';
 
-/** A player asking for a seat through the RallyHere surface. */
+/** A player asking for a seat (RallyHere, or a player token on the REST facade). */
 export interface JoiningPlayer {
   /** The player's UUID. */
   playerId: string;
@@ -34,6 +36,8 @@ export interface JoiningPlayer {
   customData?: Record<string, string>;
   teamId?: number;
   password?: string;
+  /** GameLift's free-form player data (the REST facade). */
+  playerData?: string;
 }
 
 export interface SeatAssignment {
@@ -99,9 +103,28 @@ interface FunctionRow {
   seat_role: SeatRole | null;
 }
 
+/** A joining player as the SQL functions take it (`p_player`, see src/session/sql/seats.sql). */
+function playerJson(player: JoiningPlayer): string {
+  const s = player.settings;
+  return JSON.stringify({
+    player_id: player.playerId,
+    client_version: player.clientVersion,
+    platform: s?.platform,
+    input: s?.input,
+    permitted_platform: s?.permittedPlatform,
+    permitted_input: s?.permittedInput,
+    cp_family: s?.profile.family,
+    cp_input: s?.profile.input,
+    cp_required: s?.profile.requiredFamilies,
+    cp_allowed: s?.profile.allowedInputs,
+    custom_data: player.customData,
+    player_data: player.playerData,
+  });
+}
+
 /**
  * The seat ledger: every change of seats and capacity goes through here, and
- * from here through one SQL function each (see the sessions migration), so
+ * from here through one SQL function each (src/session/sql/*.sql), so
  * each decision is one statement that locks what it decides on.
  * RallyHere and GameLift adapters both call these methods; neither touches
  * seats directly.
@@ -122,15 +145,14 @@ export class SessionLedger {
     player: JoiningPlayer,
   ): Promise<SeatAssignment> {
     const [row] = await this.sql.query<FunctionRow>(
-      `SELECT * FROM joinery_create_or_join($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+      `SELECT * FROM joinery_create_or_join(p_type => $1, p_region => $2, p_team => $3, p_player => $4,
+                                            p_password_digest => $5, p_fleet_id => $6, p_location => $7)`,
       [
         sessionType,
         regionId ?? null,
         player.teamId ?? null,
-        player.playerId,
-        ...this.playerColumns(player),
-        player.customData ? JSON.stringify(player.customData) : null,
-        player.password ?? null,
+        playerJson(player),
+        player.password === undefined ? null : await hashSecret(player.password),
         this.config.gamelift.fleetId,
         this.config.gamelift.region,
       ],
@@ -151,27 +173,42 @@ export class SessionLedger {
     }
   }
 
-  /** RallyHere join by id: takes up an invitation, or a seat in a public session. */
-  async join(sessionId: string, player: JoiningPlayer): Promise<SeatAssignment> {
+  /**
+   * A player asks for a seat in a given session (RallyHere join by id, the
+   * REST facade): takes up an invitation, or a seat in an open session, by
+   * the same rules whichever door the request came through. With
+   * `reserveSeconds`, the seat is RESERVED until the game server accepts it.
+   */
+  async join(sessionId: string, player: JoiningPlayer, reserveSeconds?: number): Promise<SeatAssignment> {
     if (!isUuid(sessionId)) throw new SessionNotFound(sessionId);
-    const [row] = await this.sql.query<FunctionRow>(
-      `SELECT * FROM joinery_join_session($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-      [
-        sessionId,
-        player.teamId ?? null,
-        player.playerId,
-        ...this.playerColumns(player),
-        player.customData ? JSON.stringify(player.customData) : null,
-        player.password ?? null,
-      ],
-      'joinery_join_session',
-    );
+    const call = (digest: string | null) =>
+      this.sql.query<FunctionRow & { detail: string | null }>(
+        `SELECT * FROM joinery_join_session(p_session => $1, p_team => $2, p_player => $3, p_password_given => $4,
+                                            p_password_digest => $5, p_reserve_seconds => $6)`,
+        [
+          sessionId,
+          player.teamId ?? null,
+          playerJson(player),
+          player.password !== undefined,
+          digest,
+          reserveSeconds ?? null,
+        ],
+        'joinery_join_session',
+      );
+    let [row] = await call(null);
+    if (row.outcome === 'password_check') {
+      // The stored scrypt digest, checked here; the second call counts a wrong password or takes the seat.
+      const right = await verifySecret(player.password ?? '', row.detail ?? '');
+      [row] = await call(right ? row.detail : '');
+    }
     this.metrics.joinOutcome('join', row.outcome);
     switch (row.outcome) {
       case 'not_joinable':
         throw new SessionNotJoinable(sessionId);
       case 'bad_password':
         throw new IncorrectSessionPassword();
+      case 'password_locked':
+        throw new SessionPasswordLocked();
       case 'crossplay_mismatch':
         throw new CrossplayMismatch(sessionId);
       default:
@@ -180,27 +217,38 @@ export class SessionLedger {
   }
 
   /**
-   * Invites a player: a seat held with status `invited` (it counts against
-   * capacity and does not time out). The actor must be a member, unless privileged.
+   * Invites a known player: a seat held with role `invited` that counts
+   * against capacity and expires after the configured time. The actor must be
+   * a member, unless privileged.
    */
   async invite(
     sessionId: string,
     playerId: string,
     actor: Actor,
-    teamId?: number,
-    customData?: Record<string, string>,
+    {
+      teamId,
+      overflow = false,
+      customData,
+    }: { teamId?: number; overflow?: boolean; customData?: Record<string, string> },
   ): Promise<SeatAssignment> {
     if (!isUuid(sessionId)) throw new SessionNotFound(sessionId);
-    const [row] = await this.sql.query<FunctionRow>(`SELECT * FROM joinery_invite($1, $2, $3, $4, $5, $6)`, [
-      sessionId,
-      playerId,
-      actor.playerId ?? null,
-      actor.privileged,
-      teamId ?? null,
-      customData ? JSON.stringify(customData) : null,
-    ]);
+    const [row] = await this.sql.query<FunctionRow>(
+      `SELECT * FROM joinery_invite(p_session => $1, p_player_id => $2, p_actor_id => $3, p_privileged => $4,
+                                    p_team => $5, p_overflow => $6, p_custom_data => $7, p_expires_in => $8)`,
+      [
+        sessionId,
+        playerId,
+        actor.playerId ?? null,
+        actor.privileged,
+        teamId ?? null,
+        overflow,
+        customData ? JSON.stringify(customData) : null,
+        this.config.sessions.invitationTtlSeconds,
+      ],
+    );
     if (row.outcome === 'forbidden')
       throw new PermissionDenied('Only members of the session may invite players', 'not_session_member');
+    if (row.outcome === 'unknown_player') throw new UnknownPlayer(playerId);
     return this.assignment(row, sessionId, teamId);
   }
 
@@ -246,37 +294,24 @@ export class SessionLedger {
    */
   async updateSession(sessionId: string, changes: SessionChanges, actor: Actor): Promise<void> {
     if (!isUuid(sessionId)) throw new SessionNotFound(sessionId);
-    const rows = await this.sql.query<{ id: string; allowed: boolean }>(
-      `WITH target AS (
-         SELECT id, $8::boolean OR joinery_is_leader(id, $9) AS allowed FROM game_session WHERE id = $1 AND status = 'ACTIVE'
-       ), updated AS (
-         UPDATE game_session g SET
-           custom_data       = coalesce($2::jsonb, g.custom_data),
-           public            = coalesce($3, g.public),
-           joinable_friends  = coalesce($4, g.joinable_friends),
-           joinable_platform = coalesce($5, g.joinable_platform),
-           region_id         = coalesce($6, g.region_id),
-           password_digest   = CASE WHEN $7::text IS NULL THEN g.password_digest ELSE joinery_password_digest(g.id, $7) END,
-           version           = g.version + 1,
-           updated_at        = now()
-         FROM target WHERE g.id = target.id AND target.allowed
-         RETURNING g.id
-       )
-       SELECT target.id, target.allowed FROM target`,
+    const [{ outcome }] = await this.sql.query<{ outcome: string }>(
+      `SELECT joinery_update_session(p_session => $1, p_changes => $2, p_actor_id => $3, p_privileged => $4) AS outcome`,
       [
         sessionId,
-        changes.customData ? JSON.stringify(changes.customData) : null,
-        changes.open ?? null,
-        changes.friends ?? null,
-        changes.platform ?? null,
-        changes.regionId ?? null,
-        changes.password ?? null,
-        actor.privileged,
+        JSON.stringify({
+          custom_data: changes.customData,
+          public: changes.open,
+          joinable_friends: changes.friends,
+          joinable_platform: changes.platform,
+          region_id: changes.regionId,
+          password_digest: changes.password === undefined ? undefined : await hashSecret(changes.password),
+        }),
         actor.playerId ?? null,
+        actor.privileged,
       ],
     );
-    if (rows.length === 0) throw new SessionNotFound(sessionId);
-    if (!rows[0].allowed)
+    if (outcome === 'not_found') throw new SessionNotFound(sessionId);
+    if (outcome === 'forbidden')
       throw new PermissionDenied('Only the session leader may update the session', 'not_session_leader');
   }
 
@@ -387,42 +422,25 @@ export class SessionLedger {
    * the session it created is returned instead.
    */
   async createGameSession(input: NewGameSession): Promise<{ session: GameSessionEntity; created: boolean }> {
-    return this.dataSource.transaction(async (manager) => {
-      const id = randomUUID();
-      const inserted = await manager.query<GameSessionEntity[]>(
-        `INSERT INTO game_session (id, type, status, public, region_id, fleet_id, location, name, creator_id,
-                                   game_properties, game_session_data, idempotency_token, max_players,
-                                   keep_alive_on_empty, created_via)
-         VALUES ($1, $2, $3, true, $4, $5, $4, $6, $7, $8, $9, $10, $11, true, 'gamelift')
-         ON CONFLICT (fleet_id, idempotency_token) WHERE idempotency_token IS NOT NULL DO NOTHING
-         RETURNING id`,
-        [
-          id,
-          input.type,
-          input.status,
-          input.location,
-          input.fleetId,
-          input.name ?? null,
-          input.creatorId ?? null,
-          JSON.stringify(input.gameProperties ?? []),
-          input.gameSessionData ?? null,
-          input.idempotencyToken ?? null,
-          input.maxPlayers,
-        ],
-      );
-      if (inserted.length === 0) {
-        const existing = await manager.findOneOrFail(GameSessionEntity, {
-          where: { fleetId: input.fleetId, idempotencyToken: input.idempotencyToken },
-        });
-        return { session: existing, created: false };
-      }
-      await manager.query(`INSERT INTO session_team (session_id, team_id, max_size) VALUES ($1, 0, $2)`, [
-        id,
-        input.maxPlayers,
-      ]);
-      const session = await manager.findOneOrFail(GameSessionEntity, { where: { id } });
-      return { session, created: true };
-    });
+    const [row] = await this.sql.query<{ session_id: string; created: boolean }>(
+      `SELECT * FROM joinery_create_game_session($1)`,
+      [
+        JSON.stringify({
+          type: input.type,
+          status: input.status,
+          fleet_id: input.fleetId,
+          location: input.location,
+          max_players: input.maxPlayers,
+          name: input.name,
+          creator_id: input.creatorId,
+          game_properties: input.gameProperties ?? [],
+          game_session_data: input.gameSessionData,
+          idempotency_token: input.idempotencyToken,
+        }),
+      ],
+    );
+    const session = await this.dataSource.manager.findOneByOrFail(GameSessionEntity, { id: row.session_id });
+    return { session, created: row.created };
   }
 
   private refuse(outcome: string, sessionId: string, playerId: string, forbidden: string): void {
@@ -480,21 +498,6 @@ export class SessionLedger {
       throw new InvalidSessionStatus(`Session ${sessionId} is not ACTIVATING and cannot be activated`);
     }
     return outcome === 'activated';
-  }
-
-  private playerColumns(player: JoiningPlayer): unknown[] {
-    const s = player.settings;
-    return [
-      player.clientVersion ?? null,
-      s?.platform ?? null,
-      s?.input ?? null,
-      s?.permittedPlatform ?? null,
-      s?.permittedInput ?? null,
-      s?.profile.family ?? null,
-      s?.profile.input ?? null,
-      s?.profile.requiredFamilies ?? null,
-      s?.profile.allowedInputs ?? null,
-    ];
   }
 
   private assignment(row: FunctionRow, sessionId: string, teamId?: number): SeatAssignment {

@@ -28,12 +28,20 @@ export class SqlParams {
 /** A piece of SQL over `game_session g` whose values are added to the given parameters. */
 export type SqlFragment = (params: SqlParams) => string;
 
-/** An overdue reservation: shown as TIMEDOUT and not counted, whether or not the sweeper has run. */
-const OVERDUE = `(s.status = 'RESERVED' AND s.reserved_until IS NOT NULL AND s.reserved_until <= now())`;
+/**
+ * An overdue reservation (src/session/sql/predicates.sql): shown as TIMEDOUT
+ * and not counted, whether or not the sweeper has run.
+ */
+const OVERDUE = `joinery_seat_overdue(s.status, s.reserved_until)`;
 
-/** Occupied seats of session `g`, overdue reservations left out. */
-const LIVE_PLAYER_COUNT = `(SELECT count(*)::int FROM seat s WHERE s.session_id = g.id
-  AND s.status IN ('RESERVED', 'ACTIVE') AND NOT ${OVERDUE})`;
+/** Seats held in session `g` as every read counts them (overdue reservations left out). */
+const LIVE_PLAYER_COUNT = `joinery_held_seats(g.id)`;
+
+/** Whether session `g` has a free seat, the one answer every read gives. */
+const HAS_FREE_SEAT = `(joinery_free_seats(g.id, g.max_players) > 0)`;
+
+/** A session row as reads show it: no password digest or attempt counters. */
+const SESSION_JSON = `(to_jsonb(g) - 'password_digest' - 'password_failures' - 'password_failed_at')`;
 
 /**
  * Session attributes as SQL expressions over `game_session g`, for searches
@@ -45,7 +53,7 @@ export const SESSION_FIELDS = {
   createdAtMillis: '(extract(epoch FROM g.created_at) * 1000)',
   playerCount: LIVE_PLAYER_COUNT,
   maxPlayers: 'g.max_players',
-  acceptsPlayers: `(g.creation_policy = 'ACCEPT_ALL' AND ${LIVE_PLAYER_COUNT} < g.max_players)`,
+  acceptsPlayers: `(g.creation_policy = 'ACCEPT_ALL' AND ${HAS_FREE_SEAT})`,
   /** The value of a game property, by key (a placeholder). */
   property: (keyPlaceholder: string) =>
     `(SELECT p->>'Value' FROM jsonb_array_elements(g.game_properties) p WHERE p->>'Key' = ${keyPlaceholder} LIMIT 1)`,
@@ -111,11 +119,10 @@ export class SessionReader {
       teams: Record<string, unknown>[];
       seats: Record<string, unknown>[] | null;
     }>(
-      `SELECT to_jsonb(g) - 'password_digest' AS session,
+      `SELECT ${SESSION_JSON} AS session,
               (SELECT jsonb_agg(to_jsonb(t) ORDER BY t.team_id) FROM session_team t WHERE t.session_id = g.id) AS teams,
               (SELECT jsonb_agg(to_jsonb(s) ORDER BY s.created_at, s.id) FROM seat s
-                WHERE s.session_id = g.id AND s.status IN ('RESERVED', 'ACTIVE')
-                  AND NOT (s.status = 'RESERVED' AND s.reserved_until IS NOT NULL AND s.reserved_until <= now())) AS seats
+                WHERE s.session_id = g.id AND joinery_seat_holds(s.status, s.reserved_until)) AS seats
          FROM game_session g WHERE g.id = $1`,
       [sessionId],
     );
@@ -147,9 +154,9 @@ export class SessionReader {
     limit: number,
   ): Promise<{ sessions: GameSessionEntity[]; more: boolean }> {
     const rows = await this.sql.read<Record<string, unknown>>(
-      `SELECT to_jsonb(g) - 'password_digest' AS session FROM game_session g
-        WHERE g.type = $1 AND g.status = 'ACTIVE' AND g.public AND g.creation_policy = 'ACCEPT_ALL'
-          AND g.has_room AND ($2::text IS NULL OR g.region_id = $2)
+      `SELECT ${SESSION_JSON} AS session FROM game_session g
+        WHERE g.type = $1 AND joinery_session_open(g.status, g.public, g.creation_policy)
+          AND ${HAS_FREE_SEAT} AND ($2::text IS NULL OR g.region_id = $2)
         ORDER BY g.created_at, g.id
         OFFSET $3 LIMIT $4`,
       [sessionType, regionId ?? null, offset, limit + 1],
@@ -190,11 +197,11 @@ export class SessionReader {
     if (query.location) conditions.push(`g.location = ${params.add(query.location)}`);
     if (query.statuses) conditions.push(`g.status = ANY(${params.add(query.statuses)}::text[])`);
     if (query.hasFreeSeats !== undefined) {
-      conditions.push(`(${LIVE_PLAYER_COUNT} < g.max_players) = ${params.add(query.hasFreeSeats)}`);
+      conditions.push(`${HAS_FREE_SEAT} = ${params.add(query.hasFreeSeats)}`);
     }
     if (query.playerId) {
       conditions.push(`EXISTS (SELECT 1 FROM seat s WHERE s.session_id = g.id AND s.player_id = ${params.add(query.playerId)}
-                                 AND s.status IN ('RESERVED', 'ACTIVE') AND NOT ${OVERDUE})`);
+                                 AND joinery_seat_holds(s.status, s.reserved_until))`);
     }
     if (query.where) conditions.push(`(${query.where(params)})`);
     const direction = query.newestFirst ? 'DESC' : 'ASC';
@@ -207,7 +214,7 @@ export class SessionReader {
     }
     const order = query.orderBy ? `${query.orderBy(params)}, g.id` : `g.created_at ${direction}, g.id ${direction}`;
     const rows = await this.sql.read<{ session: Record<string, unknown> }>(
-      `SELECT to_jsonb(g) - 'password_digest' || jsonb_build_object('player_count', ${LIVE_PLAYER_COUNT}) AS session
+      `SELECT ${SESSION_JSON} || jsonb_build_object('player_count', ${LIVE_PLAYER_COUNT}) AS session
          FROM game_session g
         ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
         ORDER BY ${order}
@@ -230,7 +237,7 @@ export class SessionReader {
     if (query.status) {
       conditions.push(`CASE WHEN ${OVERDUE} THEN 'TIMEDOUT' ELSE s.status END = ${params.add(query.status)}`);
     }
-    if (query.live) conditions.push(`s.status IN ('RESERVED', 'ACTIVE') AND NOT ${OVERDUE} AND g.status = 'ACTIVE'`);
+    if (query.live) conditions.push(`joinery_seat_holds(s.status, s.reserved_until) AND g.status = 'ACTIVE'`);
     if (query.after) {
       conditions.push(
         `(s.created_at, s.id) > (SELECT c.created_at, c.id FROM seat c WHERE c.id = ${params.add(

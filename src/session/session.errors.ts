@@ -1,4 +1,4 @@
-import { Conflict, DomainError, InvalidRequest, NotFound } from '../common/errors.js';
+import { Conflict, DomainError, InvalidRequest, NotFound, RateLimited } from '../common/errors.js';
 
 /** Errors of the session core. Each protocol adapter renders them in its own shape. */
 
@@ -71,6 +71,20 @@ export class SessionNotJoinable extends InvalidRequest {
 export class IncorrectSessionPassword extends InvalidRequest {
   constructor() {
     super('session_password_incorrect', 'The session password is missing or incorrect');
+  }
+}
+
+/** Too many wrong passwords in a row: the session refuses password attempts for a while (predicates.sql). */
+export class SessionPasswordLocked extends RateLimited {
+  constructor() {
+    super(60, 'session_password_attempts_exceeded', 'Too many wrong passwords for this session; retry after 60 s');
+  }
+}
+
+/** An invitation names a player that does not exist. */
+export class UnknownPlayer extends NotFound {
+  constructor(playerId: string) {
+    super('player_not_found', `Player ${playerId} does not exist`);
   }
 }
 

@@ -5,6 +5,7 @@ import { GameSessionEntity } from './entities/game-session.entity.js';
 import { SeatEntity } from './entities/seat.entity.js';
 import { SessionTeamEntity } from './entities/session-team.entity.js';
 import { SessionTemplateEntity } from './entities/session-template.entity.js';
+import { GameLiftIds } from './gamelift-ids.js';
 import { ReservationSweeper } from './reservation-sweeper.js';
 import { SessionLedger } from './session-ledger.js';
 import { SessionReader } from './session-reader.js';
@@ -21,7 +22,7 @@ import { TemplatesService } from './templates.service.js';
     CrossplayModule,
     TypeOrmModule.forFeature([SessionTemplateEntity, GameSessionEntity, SessionTeamEntity, SeatEntity]),
   ],
-  providers: [TemplatesService, SessionLedger, SessionReader, ReservationSweeper],
-  exports: [TemplatesService, SessionLedger, SessionReader, CrossplayModule],
+  providers: [TemplatesService, SessionLedger, SessionReader, ReservationSweeper, GameLiftIds],
+  exports: [TemplatesService, SessionLedger, SessionReader, GameLiftIds, CrossplayModule],
 })
 export class SessionModule {}

@@ -205,6 +205,19 @@ export class ClientIdParamsDto {
   client_id: string;
 }
 
+export class AdminSessionIdParamsDto {
+  /** A session id (UUID); other values answer 404. */
+  @IsString()
+  @MinLength(1)
+  @MaxLength(128)
+  session_id: string;
+}
+
+export class AdminSessionTypeParamsDto {
+  @Matches(/^[A-Za-z0-9._:-]{1,128}$/, { message: 'session_type must be 1-128 characters of A-Z a-z 0-9 . _ : -' })
+  session_type: string;
+}
+
 export class SeatIdParamsDto {
   /** A seat id: a UUID, or a GameLift player session id `psess-<uuid>`. */
   @Matches(/^(psess-)?[0-9a-fA-F-]{36}$/)

@@ -63,6 +63,10 @@ export class BrowserSessionInfoDto {
   session_id: string;
   player_count: number;
   max_player_count: number;
+  /**
+   * The session's custom data, public in the browser: it is what players pick a session by (map, mode).
+   * Keep secrets out of the custom data of sessions that are listed (docs/decisions.md).
+   */
   custom_data: Record<string, string>;
 }
 

@@ -63,7 +63,8 @@ export class SessionDto {
   teams: SessionTeamDto[];
   teams_suppressed: boolean;
   platform_session: unknown[];
-  custom_data: Record<string, string>;
+  /** The session's custom data: shown to its members only. */
+  custom_data?: Record<string, string>;
   created: string;
   region_id?: string;
   created_by_matchmaking: boolean;

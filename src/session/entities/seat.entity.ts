@@ -5,8 +5,6 @@ export type SeatStatus = 'RESERVED' | 'ACTIVE' | 'COMPLETED' | 'TIMEDOUT';
 /** RallyHere's `SessionPlayerStatus`. */
 export type SeatRole = 'leader' | 'member' | 'invited' | 'reserved';
 
-export const OCCUPYING: readonly SeatStatus[] = ['RESERVED', 'ACTIVE'];
-
 /**
  * A seat: a RallyHere session player and a GameLift player session are the
  * same row. Written only by the ledger's SQL functions.

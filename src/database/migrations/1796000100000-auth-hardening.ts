@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** Sealed signing keys, refresh-token families, indexes for the purge: the SQL is in the `.sql` file beside this one. */
-export class AuthHardening1795320400000 implements MigrationInterface {
-  name = 'AuthHardening1795320400000';
+export class AuthHardening1796000100000 implements MigrationInterface {
+  name = 'AuthHardening1796000100000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(readFileSync(new URL('./1795320400000-auth-hardening.sql', import.meta.url), 'utf8'));
+    await queryRunner.query(readFileSync(new URL('./1796000100000-auth-hardening.sql', import.meta.url), 'utf8'));
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -15,7 +15,8 @@ const FLEET_ARN = /^arn:aws:gamelift:([a-z0-9-]+):(\d{12}):fleet\/([a-z]*fleet-[
 const PLAYER_SESSION = /^psess-([0-9a-fA-F-]{36})$/;
 
 /**
- * GameLift identifiers over the session core's UUIDs:
+ * The public identifiers of the core's sessions and seats, GameLift's, shown
+ * by the GameLift API, the REST facade and the admin API alike:
  * a game session is `arn:aws:gamelift:<region>::gamesession/<fleet-id>/<session uuid>`,
  * a player session `psess-<seat uuid>`, a fleet `arn:aws:gamelift:<region>:<account>:fleet/<fleet-id>`.
  */
@@ -51,6 +52,11 @@ export class GameLiftIds {
   parsePlayerSessionId(value: string): string | undefined {
     const match = PLAYER_SESSION.exec(value);
     return match && isUuid(match[1]) ? match[1].toLowerCase() : undefined;
+  }
+
+  /** A seat UUID given as itself or as a player session id `psess-<uuid>` (the admin API takes both). */
+  seatIdOf(value: string): string {
+    return this.parsePlayerSessionId(value) ?? value.toLowerCase();
   }
 
   /** A fleet id, or the fleet id in a fleet ARN of this region and account; undefined otherwise. */

@@ -1,0 +1,369 @@
+-- Seats: the one function that takes a seat, the one that frees a seat, and the seat operations built on them.
+-- Every function here locks the session's row (game_session FOR UPDATE) before it reads or changes its seats.
+--
+-- A joining player is one jsonb value (`p_player`): player_id, client_version, platform, input,
+-- permitted_platform, permitted_input, cp_family, cp_input, cp_required, cp_allowed (the crossplay profile,
+-- see crossplay.sql), custom_data, player_data. Absent keys are NULL.
+
+-- Takes a seat in a locked-or-lockable session: the team with the most room (or the one asked for), the first
+-- leader of a session without one. Outcomes: joined, existing (the seat the player holds), not_found,
+-- invalid_status, invalid_team, full.
+CREATE OR REPLACE FUNCTION joinery_add_player(
+  p_session uuid, p_team integer, p_status text, p_role text, p_reserved_until timestamptz,
+  p_inviting_player_id text, p_player jsonb
+) RETURNS TABLE(outcome text, session_id uuid, team_id integer, seat_id uuid, seat_role text)
+  LANGUAGE plpgsql
+  AS $$
+#variable_conflict use_column
+DECLARE
+  g game_session%ROWTYPE;
+  v_player_id text := p_player->>'player_id';
+  v_cp_family integer := (p_player->>'cp_family')::integer;
+  v_cp_input integer := (p_player->>'cp_input')::integer;
+  v_cp_required integer := (p_player->>'cp_required')::integer;
+  v_cp_allowed integer := (p_player->>'cp_allowed')::integer;
+  v_team integer;
+  v_role text := p_role;
+  v_seat uuid;
+  v_existing record;
+BEGIN
+  SELECT * INTO g FROM game_session WHERE id = p_session FOR UPDATE;
+  IF NOT FOUND THEN
+    RETURN QUERY SELECT 'not_found'::text, p_session, NULL::integer, NULL::uuid, NULL::text;
+    RETURN;
+  END IF;
+  IF g.status <> 'ACTIVE' THEN
+    RETURN QUERY SELECT 'invalid_status'::text, p_session, NULL::integer, NULL::uuid, NULL::text;
+    RETURN;
+  END IF;
+
+  SELECT id, team_id, role INTO v_existing FROM seat
+   WHERE session_id = p_session AND player_id = v_player_id AND joinery_seat_occupies(status);
+  IF FOUND THEN
+    RETURN QUERY SELECT 'existing'::text, p_session, v_existing.team_id, v_existing.id, v_existing.role;
+    RETURN;
+  END IF;
+
+  IF p_team IS NOT NULL AND NOT EXISTS (SELECT 1 FROM session_team WHERE session_id = p_session AND team_id = p_team) THEN
+    RETURN QUERY SELECT 'invalid_team'::text, p_session, p_team, NULL::uuid, NULL::text;
+    RETURN;
+  END IF;
+
+  FOR attempt IN 1..2 LOOP
+    SELECT team_id INTO v_team FROM session_team
+     WHERE session_id = p_session AND player_count < max_size AND (p_team IS NULL OR team_id = p_team)
+     ORDER BY max_size - player_count DESC, team_id
+     LIMIT 1;
+    EXIT WHEN v_team IS NOT NULL OR attempt = 2;
+    -- No room: reservations past their deadline give their seats back first.
+    EXIT WHEN joinery_expire_session_reservations(p_session) = 0;
+  END LOOP;
+  IF v_team IS NULL THEN
+    RETURN QUERY SELECT 'full'::text, p_session, p_team, NULL::uuid, NULL::text;
+    RETURN;
+  END IF;
+
+  IF v_role = 'member' AND NOT EXISTS (
+       SELECT 1 FROM seat WHERE session_id = p_session AND role = 'leader' AND joinery_seat_occupies(status)) THEN
+    v_role := 'leader';
+  END IF;
+
+  INSERT INTO seat (session_id, team_id, player_id, status, role, player_data, client_version, platform, input,
+                    permitted_platform, permitted_input, cp_family, cp_input, cp_required_families, cp_allowed_inputs,
+                    custom_data, inviting_player_id, reserved_until, joined_at)
+  VALUES (p_session, v_team, v_player_id, p_status, v_role, p_player->>'player_data', p_player->>'client_version',
+          p_player->>'platform', p_player->>'input', p_player->>'permitted_platform', p_player->>'permitted_input',
+          v_cp_family, v_cp_input, v_cp_required, v_cp_allowed,
+          coalesce(p_player->'custom_data', '{}'), p_inviting_player_id, p_reserved_until,
+          CASE WHEN p_status = 'ACTIVE' THEN now() END)
+  RETURNING id INTO v_seat;
+
+  UPDATE session_team SET player_count = player_count + 1 WHERE session_id = p_session AND team_id = v_team;
+  UPDATE game_session SET
+    player_count         = player_count + 1,
+    cp_families_all      = CASE WHEN v_cp_family IS NULL THEN cp_families_all ELSE cp_families_all & v_cp_family END,
+    cp_required_families = cp_required_families | coalesce(v_cp_required, 0),
+    cp_inputs_any        = cp_inputs_any | coalesce(v_cp_input, 0),
+    cp_inputs_allowed    = CASE WHEN v_cp_family IS NULL THEN cp_inputs_allowed ELSE cp_inputs_allowed & v_cp_allowed END,
+    version              = version + 1,
+    updated_at           = now()
+  WHERE id = p_session;
+
+  RETURN QUERY SELECT 'joined'::text, p_session, v_team, v_seat, v_role;
+END
+$$;
+
+-- Frees a seat of a session whose row the caller has locked: counts, crossplay aggregate, the leader's hand-over
+-- to the longest-seated active member, and the end of a session whose last member left (its invitations end
+-- with it), unless the session's template keeps it alive when empty. Outcomes: released, not_active.
+CREATE OR REPLACE FUNCTION joinery_release_locked(p_seat uuid, p_status text) RETURNS text
+  LANGUAGE plpgsql
+  AS $$
+#variable_conflict use_column
+DECLARE
+  v seat%ROWTYPE;
+BEGIN
+  UPDATE seat SET status = p_status, ended_at = now()
+   WHERE id = p_seat AND joinery_seat_occupies(status)
+  RETURNING * INTO v;
+  IF NOT FOUND THEN
+    RETURN 'not_active';
+  END IF;
+  UPDATE session_team SET player_count = player_count - 1 WHERE session_id = v.session_id AND team_id = v.team_id;
+  UPDATE game_session SET player_count = player_count - 1, version = version + 1, updated_at = now()
+   WHERE id = v.session_id;
+  IF v.cp_family IS NOT NULL THEN
+    PERFORM joinery_refresh_crossplay(v.session_id);
+  END IF;
+  IF v.role = 'leader' THEN
+    UPDATE seat SET role = 'leader'
+     WHERE id = (SELECT id FROM seat
+                  WHERE session_id = v.session_id AND status = 'ACTIVE' AND role = 'member'
+                  ORDER BY coalesce(joined_at, created_at), id LIMIT 1);
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM seat WHERE session_id = v.session_id AND joinery_seat_is_member(role, status)) THEN
+    PERFORM joinery_end_session_locked(g.id, 'EMPTY')
+       FROM game_session g WHERE g.id = v.session_id AND NOT g.keep_alive_on_empty AND g.status = 'ACTIVE';
+  END IF;
+  RETURN 'released';
+END
+$$;
+
+-- Ends a session whose row the caller has locked: its occupied seats are completed, its counts and crossplay
+-- aggregate reset.
+CREATE OR REPLACE FUNCTION joinery_end_session_locked(p_session uuid, p_reason text) RETURNS void
+  LANGUAGE sql
+  AS $$
+  UPDATE seat SET status = 'COMPLETED', ended_at = now()
+   WHERE session_id = p_session AND joinery_seat_occupies(status);
+  UPDATE session_team SET player_count = 0 WHERE session_id = p_session;
+  UPDATE game_session SET status = 'TERMINATED', status_reason = p_reason, terminated_at = now(), player_count = 0,
+                          cp_families_all = joinery_cp_all_families(), cp_required_families = 0, cp_inputs_any = 0,
+                          cp_inputs_allowed = joinery_cp_all_inputs(), version = version + 1, updated_at = now()
+   WHERE id = p_session;
+$$;
+
+-- Ends a seat (leave, RemovePlayerSession): COMPLETED or TIMEDOUT. Outcomes: released, not_active, not_found.
+CREATE OR REPLACE FUNCTION joinery_release_seat(p_seat uuid, p_status text) RETURNS text
+  LANGUAGE plpgsql
+  AS $$
+#variable_conflict use_column
+DECLARE
+  v_session uuid;
+BEGIN
+  SELECT session_id INTO v_session FROM seat WHERE id = p_seat;
+  IF NOT FOUND THEN
+    RETURN 'not_found';
+  END IF;
+  PERFORM 1 FROM game_session WHERE id = v_session FOR UPDATE;
+  RETURN joinery_release_locked(p_seat, p_status);
+END
+$$;
+
+-- An operator frees a stuck seat: a reservation ends TIMEDOUT, an active seat COMPLETED.
+CREATE OR REPLACE FUNCTION joinery_release_seat_by_operator(p_seat uuid) RETURNS text
+  LANGUAGE plpgsql
+  AS $$
+#variable_conflict use_column
+DECLARE
+  v_session uuid;
+  v_status text;
+BEGIN
+  SELECT session_id INTO v_session FROM seat WHERE id = p_seat;
+  IF NOT FOUND THEN
+    RETURN 'not_found';
+  END IF;
+  PERFORM 1 FROM game_session WHERE id = v_session FOR UPDATE;
+  SELECT status INTO v_status FROM seat WHERE id = p_seat;
+  RETURN joinery_release_locked(p_seat, CASE WHEN v_status = 'RESERVED' THEN 'TIMEDOUT' ELSE 'COMPLETED' END);
+END
+$$;
+
+-- The game server accepts a reserved seat: RESERVED → ACTIVE, only before its deadline, in an ACTIVE session.
+-- Outcomes: accepted, timed_out, invalid_status, not_found.
+CREATE OR REPLACE FUNCTION joinery_accept_seat(p_seat uuid) RETURNS text
+  LANGUAGE plpgsql
+  AS $$
+#variable_conflict use_column
+DECLARE
+  v seat%ROWTYPE;
+  v_session_status text;
+BEGIN
+  SELECT * INTO v FROM seat WHERE id = p_seat;
+  IF NOT FOUND THEN
+    RETURN 'not_found';
+  END IF;
+  SELECT status INTO v_session_status FROM game_session WHERE id = v.session_id FOR UPDATE;
+  SELECT * INTO v FROM seat WHERE id = p_seat;
+  IF v.status <> 'RESERVED' OR v.role NOT IN ('leader', 'member') THEN
+    RETURN 'invalid_status';
+  END IF;
+  IF joinery_seat_overdue(v.status, v.reserved_until) THEN
+    PERFORM joinery_release_locked(p_seat, 'TIMEDOUT');
+    RETURN 'timed_out';
+  END IF;
+  IF v_session_status <> 'ACTIVE' THEN
+    RETURN 'invalid_status';
+  END IF;
+  UPDATE seat SET status = 'ACTIVE', joined_at = now(), reserved_until = NULL WHERE id = p_seat;
+  UPDATE game_session SET version = version + 1, updated_at = now() WHERE id = v.session_id;
+  RETURN 'accepted';
+END
+$$;
+
+-- A trusted backend reserves seats (GameLift CreatePlayerSession(s) with an access key): RESERVED seats with a
+-- deadline for all the players or none, in an ACTIVE session accepting players; a player already seated gets
+-- that seat back. Players' own requests go through joinery_join_session instead (the same rules as join by id).
+-- Outcomes per player: reserved, existing; or one row not_found, invalid_status, full.
+CREATE OR REPLACE FUNCTION joinery_reserve_seats(
+  p_session uuid, p_player_ids text[], p_player_data text[], p_timeout_seconds integer
+) RETURNS TABLE(outcome text, seat_id uuid, player_id text)
+  LANGUAGE plpgsql
+  AS $$
+#variable_conflict use_column
+DECLARE
+  g game_session%ROWTYPE;
+  v_new integer;
+  v_free integer;
+  v_added record;
+  i integer;
+BEGIN
+  SELECT * INTO g FROM game_session WHERE id = p_session FOR UPDATE;
+  IF NOT FOUND THEN
+    RETURN QUERY SELECT 'not_found'::text, NULL::uuid, NULL::text;
+    RETURN;
+  END IF;
+  IF g.status <> 'ACTIVE' OR g.creation_policy <> 'ACCEPT_ALL' THEN
+    RETURN QUERY SELECT 'invalid_status'::text, NULL::uuid, NULL::text;
+    RETURN;
+  END IF;
+
+  SELECT count(*) INTO v_new FROM unnest(p_player_ids) AS p(id)
+   WHERE NOT EXISTS (SELECT 1 FROM seat s WHERE s.session_id = p_session AND s.player_id = p.id
+                                            AND joinery_seat_occupies(s.status));
+  v_free := g.max_players - g.player_count;
+  IF v_free < v_new THEN
+    PERFORM joinery_expire_session_reservations(p_session);
+    SELECT max_players - player_count INTO v_free FROM game_session WHERE id = p_session;
+  END IF;
+  IF v_free < v_new THEN
+    RETURN QUERY SELECT 'full'::text, NULL::uuid, NULL::text;
+    RETURN;
+  END IF;
+
+  FOR i IN 1..coalesce(array_length(p_player_ids, 1), 0) LOOP
+    SELECT * INTO v_added FROM joinery_add_player(
+      p_session, NULL, 'RESERVED', 'member', now() + make_interval(secs => p_timeout_seconds), NULL,
+      jsonb_build_object('player_id', p_player_ids[i], 'player_data', p_player_data[i]));
+    IF v_added.outcome NOT IN ('joined', 'existing') THEN
+      -- Cannot happen after the capacity check above; abort the whole batch rather than half-succeed.
+      RAISE EXCEPTION 'seat reservation failed: %', v_added.outcome USING ERRCODE = 'JY001';
+    END IF;
+    RETURN QUERY SELECT CASE WHEN v_added.outcome = 'joined' THEN 'reserved' ELSE 'existing' END, v_added.seat_id,
+                        p_player_ids[i];
+  END LOOP;
+END
+$$;
+
+-- A player asks for a seat in a given session, whichever door the request came through (RallyHere join by id, the
+-- REST facade): an invitation the player holds is taken up; otherwise the session must be open for newcomers,
+-- crossplay-compatible and, when it has a password, the password right. With p_reserve_seconds the seat is a
+-- RESERVED one with that deadline (GameLift's handshake: the game server accepts it), else ACTIVE at once.
+--
+-- Passwords are scrypt digests checked by the service (src/auth/secrets.ts), in two steps: a call with
+-- p_password_digest NULL answers `password_check` with the stored digest in `detail`; the service verifies the
+-- presented password against it and calls again with that digest (right) or '' (wrong: counted, see
+-- joinery_password_locked). Outcomes: joined, existing, not_found, crossplay_mismatch, not_joinable,
+-- password_check, bad_password, password_locked, invalid_team, full.
+CREATE OR REPLACE FUNCTION joinery_join_session(
+  p_session uuid, p_team integer, p_player jsonb, p_password_given boolean, p_password_digest text,
+  p_reserve_seconds integer
+) RETURNS TABLE(outcome text, session_id uuid, team_id integer, seat_id uuid, seat_role text, detail text)
+  LANGUAGE plpgsql
+  AS $$
+#variable_conflict use_column
+DECLARE
+  g game_session%ROWTYPE;
+  v seat%ROWTYPE;
+  v_player_id text := p_player->>'player_id';
+  v_cp_family integer := (p_player->>'cp_family')::integer;
+  v_status text := CASE WHEN p_reserve_seconds IS NULL THEN 'ACTIVE' ELSE 'RESERVED' END;
+  v_deadline timestamptz := now() + make_interval(secs => p_reserve_seconds);
+  v_role text;
+BEGIN
+  SELECT * INTO g FROM game_session WHERE id = p_session FOR UPDATE;
+  IF NOT FOUND OR g.status <> 'ACTIVE' THEN
+    RETURN QUERY SELECT 'not_found'::text, p_session, NULL::integer, NULL::uuid, NULL::text, NULL::text;
+    RETURN;
+  END IF;
+
+  SELECT * INTO v FROM seat WHERE session_id = p_session AND player_id = v_player_id AND joinery_seat_occupies(status);
+  IF FOUND AND joinery_seat_is_member(v.role, v.status) THEN
+    RETURN QUERY SELECT 'existing'::text, p_session, v.team_id, v.id, v.role, NULL::text;
+    RETURN;
+  END IF;
+
+  IF NOT (CASE WHEN v_cp_family IS NULL THEN joinery_cp_unrestricted(g.cp_required_families, g.cp_inputs_allowed)
+               ELSE joinery_cp_can_join(g.cp_families_all, g.cp_required_families, g.cp_inputs_any,
+                                        g.cp_inputs_allowed, v_cp_family, (p_player->>'cp_input')::integer,
+                                        (p_player->>'cp_required')::integer, (p_player->>'cp_allowed')::integer)
+          END) THEN
+    RETURN QUERY SELECT 'crossplay_mismatch'::text, p_session, NULL::integer, NULL::uuid, NULL::text, NULL::text;
+    RETURN;
+  END IF;
+
+  IF v.id IS NOT NULL THEN
+    -- An invitation (or a RallyHere reservation) held by the player: taken up, whatever the joinability.
+    v_role := CASE WHEN EXISTS (SELECT 1 FROM seat WHERE session_id = p_session AND role = 'leader'
+                                                   AND joinery_seat_occupies(status)) THEN 'member' ELSE 'leader' END;
+    UPDATE seat SET status = v_status, role = v_role,
+                    joined_at = CASE WHEN v_status = 'ACTIVE' THEN now() END,
+                    reserved_until = CASE WHEN v_status = 'RESERVED' THEN v_deadline END,
+                    client_version = p_player->>'client_version', platform = p_player->>'platform',
+                    input = p_player->>'input', permitted_platform = p_player->>'permitted_platform',
+                    permitted_input = p_player->>'permitted_input', cp_family = v_cp_family,
+                    cp_input = (p_player->>'cp_input')::integer,
+                    cp_required_families = (p_player->>'cp_required')::integer,
+                    cp_allowed_inputs = (p_player->>'cp_allowed')::integer,
+                    custom_data = coalesce(p_player->'custom_data', custom_data),
+                    player_data = coalesce(p_player->>'player_data', player_data)
+     WHERE id = v.id;
+    PERFORM joinery_refresh_crossplay(p_session);
+    UPDATE game_session SET version = version + 1, updated_at = now() WHERE id = p_session;
+    RETURN QUERY SELECT 'joined'::text, p_session, v.team_id, v.id, v_role, NULL::text;
+    RETURN;
+  END IF;
+
+  IF NOT joinery_session_open(g.status, g.public, g.creation_policy) THEN
+    RETURN QUERY SELECT 'not_joinable'::text, p_session, NULL::integer, NULL::uuid, NULL::text, NULL::text;
+    RETURN;
+  END IF;
+
+  IF g.password_digest IS NOT NULL THEN
+    IF joinery_password_locked(g.password_failures, g.password_failed_at) THEN
+      RETURN QUERY SELECT 'password_locked'::text, p_session, NULL::integer, NULL::uuid, NULL::text, NULL::text;
+      RETURN;
+    END IF;
+    IF NOT coalesce(p_password_given, false) THEN
+      RETURN QUERY SELECT 'bad_password'::text, p_session, NULL::integer, NULL::uuid, NULL::text, NULL::text;
+      RETURN;
+    END IF;
+    IF p_password_digest IS NULL THEN
+      RETURN QUERY SELECT 'password_check'::text, p_session, NULL::integer, NULL::uuid, NULL::text, g.password_digest;
+      RETURN;
+    END IF;
+    IF p_password_digest IS DISTINCT FROM g.password_digest THEN
+      UPDATE game_session SET password_failures = password_failures + 1, password_failed_at = now()
+       WHERE id = p_session;
+      RETURN QUERY SELECT 'bad_password'::text, p_session, NULL::integer, NULL::uuid, NULL::text, NULL::text;
+      RETURN;
+    END IF;
+    IF g.password_failures > 0 THEN
+      UPDATE game_session SET password_failures = 0, password_failed_at = NULL WHERE id = p_session;
+    END IF;
+  END IF;
+
+  RETURN QUERY SELECT a.*, NULL::text FROM joinery_add_player(
+    p_session, p_team, v_status, 'member', CASE WHEN v_status = 'RESERVED' THEN v_deadline END, NULL, p_player) a;
+END
+$$;

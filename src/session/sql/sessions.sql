@@ -1,0 +1,314 @@
+-- Sessions: create-or-join, creating, changing, activating and ending sessions. Seats are taken and freed through
+-- seats.sql; a session's row lock (game_session FOR UPDATE) is taken before anything of it is read or changed.
+
+-- RallyHere create-or-join: the player's existing seat of that type, else a seat in the oldest open, compatible
+-- session of the type (in the region, when given), else a new session when the template lets players create one.
+-- Outcomes: existing, joined, created, template_not_found, invalid_team, no_session_available,
+-- creation_not_allowed, full.
+--
+-- Concurrency: a per-player advisory lock serialises one player's calls (retries get one seat). The first search
+-- skips locked sessions, so concurrent joiners spread over open sessions; it runs in a subtransaction rolled back
+-- when it finds nothing, so rows it locked and rejected are released before the joiner waits for the type's
+-- creation lock. Under that lock the second search waits for locked rows: a session is created only when, after
+-- every in-flight join committed, none fits. Both searches state one condition (joinery_session_auto_joinable,
+-- the predicate of ix_game_session_open); they differ only in SKIP LOCKED.
+CREATE OR REPLACE FUNCTION joinery_create_or_join(
+  p_type text, p_region text, p_team integer, p_player jsonb, p_password_digest text, p_fleet_id text,
+  p_location text
+) RETURNS TABLE(outcome text, session_id uuid, team_id integer, seat_id uuid, seat_role text)
+  LANGUAGE plpgsql
+  AS $$
+#variable_conflict use_column
+DECLARE
+  t session_template%ROWTYPE;
+  v_player_id text := p_player->>'player_id';
+  v_cp_family integer := (p_player->>'cp_family')::integer;
+  v_cp_input integer := (p_player->>'cp_input')::integer;
+  v_cp_required integer := (p_player->>'cp_required')::integer;
+  v_cp_allowed integer := (p_player->>'cp_allowed')::integer;
+  v_session uuid;
+  v_existing record;
+BEGIN
+  PERFORM pg_advisory_xact_lock(hashtextextended('joinery:player:' || v_player_id, 0));
+
+  -- The player's own seats first (a handful, one index probe), each checked by primary key, whatever the
+  -- statistics say about the type.
+  SELECT s.session_id, s.team_id, s.id, s.role INTO v_existing
+    FROM seat s
+    CROSS JOIN LATERAL (SELECT 1 FROM game_session g
+                         WHERE g.id = s.session_id AND g.type = p_type AND g.status = 'ACTIVE' LIMIT 1) AS of_type
+   WHERE s.player_id = v_player_id AND joinery_seat_is_member(s.role, s.status)
+   ORDER BY s.created_at
+   LIMIT 1;
+  IF FOUND THEN
+    RETURN QUERY SELECT 'existing'::text, v_existing.session_id, v_existing.team_id, v_existing.id, v_existing.role;
+    RETURN;
+  END IF;
+
+  SELECT * INTO t FROM session_template WHERE session_type = p_type;
+  IF NOT FOUND THEN
+    RETURN QUERY SELECT 'template_not_found'::text, NULL::uuid, NULL::integer, NULL::uuid, NULL::text;
+    RETURN;
+  END IF;
+  IF p_team IS NOT NULL AND p_team >= t.num_teams THEN
+    RETURN QUERY SELECT 'invalid_team'::text, NULL::uuid, p_team, NULL::uuid, NULL::text;
+    RETURN;
+  END IF;
+
+  IF t.attempt_auto_join THEN
+    BEGIN
+      SELECT g.id INTO v_session FROM game_session g
+       WHERE g.type = p_type
+         AND joinery_session_auto_joinable(g.status, g.public, g.creation_policy, g.password_digest, g.has_room)
+         AND (p_region IS NULL OR g.region_id = p_region)
+         AND joinery_cp_can_join(g.cp_families_all, g.cp_required_families, g.cp_inputs_any, g.cp_inputs_allowed,
+                                 v_cp_family, v_cp_input, v_cp_required, v_cp_allowed)
+         AND (p_team IS NULL OR EXISTS (SELECT 1 FROM session_team st
+                                         WHERE st.session_id = g.id AND st.team_id = p_team AND st.player_count < st.max_size))
+         AND NOT EXISTS (SELECT 1 FROM seat x WHERE x.session_id = g.id AND x.player_id = v_player_id
+                                               AND joinery_seat_occupies(x.status))
+       ORDER BY g.created_at, g.id
+       LIMIT 1
+       FOR UPDATE OF g SKIP LOCKED;
+      IF v_session IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'JNR01';
+      END IF;
+    EXCEPTION WHEN SQLSTATE 'JNR01' THEN
+      v_session := NULL;
+    END;
+
+    IF v_session IS NULL THEN
+      PERFORM pg_advisory_xact_lock(hashtextextended('joinery:create:' || p_type || ':' || coalesce(p_region, ''), 0));
+      SELECT g.id INTO v_session FROM game_session g
+       WHERE g.type = p_type
+         AND joinery_session_auto_joinable(g.status, g.public, g.creation_policy, g.password_digest, g.has_room)
+         AND (p_region IS NULL OR g.region_id = p_region)
+         AND joinery_cp_can_join(g.cp_families_all, g.cp_required_families, g.cp_inputs_any, g.cp_inputs_allowed,
+                                 v_cp_family, v_cp_input, v_cp_required, v_cp_allowed)
+         AND (p_team IS NULL OR EXISTS (SELECT 1 FROM session_team st
+                                         WHERE st.session_id = g.id AND st.team_id = p_team AND st.player_count < st.max_size))
+         AND NOT EXISTS (SELECT 1 FROM seat x WHERE x.session_id = g.id AND x.player_id = v_player_id
+                                               AND joinery_seat_occupies(x.status))
+       ORDER BY g.created_at, g.id
+       LIMIT 1
+       FOR UPDATE OF g;
+    END IF;
+
+    IF v_session IS NOT NULL THEN
+      RETURN QUERY SELECT * FROM joinery_add_player(v_session, p_team, 'ACTIVE', 'member', NULL, NULL, p_player);
+      RETURN;
+    END IF;
+  END IF;
+
+  IF NOT t.can_be_created_by_players_directly THEN
+    RETURN QUERY SELECT CASE WHEN t.attempt_auto_join THEN 'no_session_available' ELSE 'creation_not_allowed' END::text,
+                        NULL::uuid, NULL::integer, NULL::uuid, NULL::text;
+    RETURN;
+  END IF;
+
+  v_session := gen_random_uuid();
+  INSERT INTO game_session (id, type, public, region_id, fleet_id, location, max_players, keep_alive_on_empty,
+                            password_digest, created_via, cp_families_all, cp_required_families, cp_inputs_any,
+                            cp_inputs_allowed)
+  VALUES (v_session, p_type, t.default_public, p_region, p_fleet_id, coalesce(p_region, p_location),
+          t.num_teams * t.players_per_team, t.keep_alive_on_empty, p_password_digest, 'rallyhere',
+          joinery_cp_all_families(), 0, 0, joinery_cp_all_inputs());
+  INSERT INTO session_team (session_id, team_id, max_size)
+  SELECT v_session, n, t.players_per_team FROM generate_series(0, t.num_teams - 1) AS n;
+
+  RETURN QUERY SELECT CASE WHEN a.outcome = 'joined' THEN 'created' ELSE a.outcome END, a.session_id, a.team_id,
+                      a.seat_id, a.seat_role
+    FROM joinery_add_player(v_session, coalesce(p_team, 0), 'ACTIVE', 'leader', NULL, NULL, p_player) a;
+END
+$$;
+
+-- GameLift CreateGameSession: a session of one team of max_players seats. With an idempotency token already used
+-- on the fleet, the session it created is answered instead (created = false). `p_session` holds type, status
+-- (ACTIVATING or ACTIVE), fleet_id, location, max_players, name, creator_id, game_properties, game_session_data,
+-- idempotency_token.
+CREATE OR REPLACE FUNCTION joinery_create_game_session(p_session jsonb)
+  RETURNS TABLE(session_id uuid, created boolean)
+  LANGUAGE plpgsql
+  AS $$
+#variable_conflict use_column
+DECLARE
+  v_session uuid;
+  v_max integer := (p_session->>'max_players')::integer;
+BEGIN
+  INSERT INTO game_session (type, status, public, region_id, fleet_id, location, name, creator_id, game_properties,
+                            game_session_data, idempotency_token, max_players, keep_alive_on_empty, created_via,
+                            cp_families_all, cp_required_families, cp_inputs_any, cp_inputs_allowed)
+  VALUES (p_session->>'type', p_session->>'status', true, p_session->>'location', p_session->>'fleet_id',
+          p_session->>'location', p_session->>'name', p_session->>'creator_id',
+          coalesce(p_session->'game_properties', '[]'), p_session->>'game_session_data',
+          p_session->>'idempotency_token', v_max, true, 'gamelift',
+          joinery_cp_all_families(), 0, 0, joinery_cp_all_inputs())
+  ON CONFLICT (fleet_id, idempotency_token) WHERE idempotency_token IS NOT NULL DO NOTHING
+  RETURNING id INTO v_session;
+  IF v_session IS NULL THEN
+    RETURN QUERY SELECT g.id, false FROM game_session g
+                  WHERE g.fleet_id = p_session->>'fleet_id' AND g.idempotency_token = p_session->>'idempotency_token';
+    RETURN;
+  END IF;
+  INSERT INTO session_team (session_id, team_id, max_size) VALUES (v_session, 0, v_max);
+  RETURN QUERY SELECT v_session, true;
+END
+$$;
+
+-- RallyHere session update (the leader, or privileged): custom data, joinability, region, password (an scrypt
+-- digest computed by the service; a new password clears the failed attempts). Outcomes: updated, forbidden,
+-- not_found.
+CREATE OR REPLACE FUNCTION joinery_update_session(
+  p_session uuid, p_changes jsonb, p_actor_id text, p_privileged boolean
+) RETURNS text
+  LANGUAGE plpgsql
+  AS $$
+#variable_conflict use_column
+BEGIN
+  PERFORM 1 FROM game_session WHERE id = p_session AND status = 'ACTIVE' FOR UPDATE;
+  IF NOT FOUND THEN
+    RETURN 'not_found';
+  END IF;
+  IF NOT joinery_may_lead(p_session, p_actor_id, p_privileged) THEN
+    RETURN 'forbidden';
+  END IF;
+  UPDATE game_session g SET
+    custom_data        = coalesce(p_changes->'custom_data', g.custom_data),
+    public             = coalesce((p_changes->>'public')::boolean, g.public),
+    joinable_friends   = coalesce((p_changes->>'joinable_friends')::boolean, g.joinable_friends),
+    joinable_platform  = coalesce((p_changes->>'joinable_platform')::boolean, g.joinable_platform),
+    region_id          = coalesce(p_changes->>'region_id', g.region_id),
+    password_digest    = coalesce(p_changes->>'password_digest', g.password_digest),
+    password_failures  = CASE WHEN p_changes ? 'password_digest' THEN 0 ELSE g.password_failures END,
+    password_failed_at = CASE WHEN p_changes ? 'password_digest' THEN NULL ELSE g.password_failed_at END,
+    version            = g.version + 1,
+    updated_at         = now()
+  WHERE g.id = p_session;
+  RETURN 'updated';
+END
+$$;
+
+-- GameLift UpdateGameSession: capacity (single-team sessions, never below the occupied seats), name, creation
+-- and protection policies, properties (merged by key, at most 16). Outcomes: updated, not_found, invalid_status,
+-- multi_team, below_occupied, too_many_properties.
+CREATE OR REPLACE FUNCTION joinery_update_game_session(
+  p_session uuid, p_max_players integer, p_name text, p_policy text, p_properties jsonb, p_protection text
+) RETURNS text
+  LANGUAGE plpgsql
+  AS $$
+#variable_conflict use_column
+DECLARE
+  g game_session%ROWTYPE;
+  v_teams integer;
+  v_count integer;
+  v_properties jsonb;
+BEGIN
+  SELECT * INTO g FROM game_session WHERE id = p_session FOR UPDATE;
+  IF NOT FOUND THEN
+    RETURN 'not_found';
+  END IF;
+  IF g.status NOT IN ('ACTIVE', 'ACTIVATING') THEN
+    RETURN 'invalid_status';
+  END IF;
+
+  IF p_max_players IS NOT NULL AND p_max_players <> g.max_players THEN
+    SELECT count(*) INTO v_teams FROM session_team WHERE session_id = p_session;
+    IF v_teams <> 1 THEN
+      RETURN 'multi_team';
+    END IF;
+    v_count := g.player_count;
+    IF p_max_players < v_count THEN
+      PERFORM joinery_expire_session_reservations(p_session);
+      SELECT player_count INTO v_count FROM game_session WHERE id = p_session;
+    END IF;
+    IF p_max_players < v_count THEN
+      RETURN 'below_occupied';
+    END IF;
+    UPDATE session_team SET max_size = p_max_players WHERE session_id = p_session;
+  END IF;
+
+  v_properties := g.game_properties;
+  IF p_properties IS NOT NULL THEN
+    SELECT coalesce(jsonb_agg(m.prop ORDER BY m.ord), '[]'::jsonb) INTO v_properties
+      FROM (SELECT coalesce(n.prop, o.prop) AS prop, coalesce(o.ord, 1000000 + n.ord) AS ord
+              FROM jsonb_array_elements(g.game_properties) WITH ORDINALITY AS o(prop, ord)
+              FULL JOIN jsonb_array_elements(p_properties) WITH ORDINALITY AS n(prop, ord)
+                ON o.prop->>'Key' = n.prop->>'Key') m;
+    IF jsonb_array_length(v_properties) > 16 THEN
+      RETURN 'too_many_properties';
+    END IF;
+  END IF;
+
+  UPDATE game_session SET
+    max_players       = coalesce(p_max_players, max_players),
+    name              = coalesce(p_name, name),
+    creation_policy   = coalesce(p_policy, creation_policy),
+    protection_policy = coalesce(p_protection, protection_policy),
+    game_properties   = v_properties,
+    version           = version + 1,
+    updated_at        = now()
+  WHERE id = p_session;
+  RETURN 'updated';
+END
+$$;
+
+-- The game server is ready: ACTIVATING → ACTIVE. Outcomes: activated, already_active, invalid_status, not_found.
+CREATE OR REPLACE FUNCTION joinery_activate_session(p_session uuid) RETURNS text
+  LANGUAGE plpgsql
+  AS $$
+#variable_conflict use_column
+DECLARE
+  v_status text;
+BEGIN
+  SELECT status INTO v_status FROM game_session WHERE id = p_session FOR UPDATE;
+  IF NOT FOUND THEN
+    RETURN 'not_found';
+  END IF;
+  IF v_status = 'ACTIVE' THEN
+    RETURN 'already_active';
+  END IF;
+  IF v_status <> 'ACTIVATING' THEN
+    RETURN 'invalid_status';
+  END IF;
+  UPDATE game_session SET status = 'ACTIVE', version = version + 1, updated_at = now() WHERE id = p_session;
+  RETURN 'activated';
+END
+$$;
+
+-- Ends a session (GameLift TerminateGameSession, an operator): its seats are completed. Outcomes: terminated,
+-- already_terminated, not_found.
+CREATE OR REPLACE FUNCTION joinery_terminate_session(p_session uuid, p_reason text) RETURNS text
+  LANGUAGE plpgsql
+  AS $$
+#variable_conflict use_column
+DECLARE
+  v_status text;
+BEGIN
+  SELECT status INTO v_status FROM game_session WHERE id = p_session FOR UPDATE;
+  IF NOT FOUND THEN
+    RETURN 'not_found';
+  END IF;
+  IF v_status = 'TERMINATED' THEN
+    RETURN 'already_terminated';
+  END IF;
+  PERFORM joinery_end_session_locked(p_session, p_reason);
+  RETURN 'terminated';
+END
+$$;
+
+-- RallyHere session delete (the leader, or privileged). Outcomes: terminated, forbidden, not_found.
+CREATE OR REPLACE FUNCTION joinery_close_session(p_session uuid, p_actor_id text, p_privileged boolean) RETURNS text
+  LANGUAGE plpgsql
+  AS $$
+#variable_conflict use_column
+BEGIN
+  PERFORM 1 FROM game_session WHERE id = p_session AND status = 'ACTIVE' FOR UPDATE;
+  IF NOT FOUND THEN
+    RETURN 'not_found';
+  END IF;
+  IF NOT joinery_may_lead(p_session, p_actor_id, p_privileged) THEN
+    RETURN 'forbidden';
+  END IF;
+  RETURN joinery_terminate_session(p_session, 'CLOSED');
+END
+$$;
