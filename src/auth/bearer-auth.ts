@@ -60,7 +60,8 @@ export function bearerToken(request: Request): string | null {
 export function cookieOriginAllowed(request: Request): boolean {
   if (SAFE_METHODS.has(request.method)) return true;
   const origin = request.headers.origin;
-  const host = request.headers.host;
+  // Express's `host`: the Host header, or X-Forwarded-Host from a proxy trusted by TRUST_PROXY.
+  const host = (request as Request & { host?: string }).host ?? request.headers.host;
   if (!origin || !host || origin === 'null') return false;
   try {
     return new URL(origin).host.toLowerCase() === host.toLowerCase();
