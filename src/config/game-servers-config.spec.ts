@@ -3,7 +3,7 @@ import { loadConfig } from './config.js';
 const PRODUCTION = {
   NODE_ENV: 'production',
   DATABASE_URL: 'postgres://db/joinery',
-  SECRETS_ENCRYPTION_KEY: 's'.repeat(32),
+  SECRETS_ENCRYPTION_KEY: 'q8Vf2LrT9xKmN4bW7cYpZ1sHdJ6gE3uA0oRiXtCv',
 };
 
 describe('Game-server configuration', () => {
