@@ -74,6 +74,22 @@ const COVERED = [
   'joinery_invite',
   'joinery_promote',
   'joinery_remove_player',
+  // game-servers.sql
+  'joinery_sdk_push',
+  'joinery_push_session_update',
+  'joinery_process_idle',
+  'joinery_process_connect',
+  'joinery_process_disconnect',
+  'joinery_process_ready',
+  'joinery_process_heartbeat',
+  'joinery_lock_idle_process',
+  'joinery_bind_process',
+  'joinery_place_game_session',
+  'joinery_place_session',
+  'joinery_process_activate_session',
+  'joinery_process_end',
+  'joinery_sweep_processes',
+  'joinery_deregister_compute',
 ];
 
 let db: TestDatabase;
@@ -1784,6 +1800,304 @@ describe('joinery_remove_player', () => {
     expect((await sessionRow(session)).status).toBe('TERMINATED');
     await expect(remove(session, 'p-leader', 'p-leader')).resolves.toBe('not_found');
     await expect(remove(randomUUID(), 'p-leader', null, true)).resolves.toBe('not_found');
+  });
+});
+
+// game-servers.sql -----------------------------------------------------------------------------------------
+
+/** A compute of a fleet of its own (so that placements of one test never see another's processes). */
+async function newCompute(): Promise<{ fleet: string; compute: string }> {
+  const fleet = `fleet-gs-${randomBytes(4).toString('hex')}`;
+  await db.query(
+    `INSERT INTO compute (fleet_id, name, ip_address, dns_name, location) VALUES ($1, 'host', '10.0.0.9', 'h.example', 'loc-a')`,
+    [fleet],
+  );
+  return { fleet, compute: 'host' };
+}
+
+const CONNECT = `SELECT * FROM joinery_process_connect($1, $2, $3, $4, 'instance-a', 'Go', '5.6.0')`;
+
+/** A process connected (and, unless told, ready on `port`): its id and current connection. */
+async function newProcess(
+  at: { fleet: string; compute: string },
+  o: { port?: number; ready?: boolean } = {},
+): Promise<{ id: string; connection: string; pid: string }> {
+  const pid = `pid-${randomUUID()}`;
+  const connection = randomUUID();
+  const [row] = await run(CONNECT, [at.fleet, at.compute, pid, connection]);
+  if (o.ready !== false) {
+    await run(`SELECT joinery_process_ready($1, $2, $3, '["/logs"]', 'Go', '5.6.0') AS v`, [
+      row.process_id,
+      connection,
+      o.port ?? 7777,
+    ]);
+  }
+  return { id: row.process_id, connection, pid };
+}
+
+/** Collects the pushes notified while `body` runs (delivered at each statement's commit). */
+async function pushesDuring(body: () => Promise<void>): Promise<Record<string, unknown>[]> {
+  const listener = new pg.Client({ connectionString: db.url });
+  await listener.connect();
+  const seen: Record<string, unknown>[] = [];
+  listener.on('notification', (n) => seen.push(JSON.parse(n.payload ?? '{}') as Record<string, unknown>));
+  await listener.query('LISTEN joinery_sdk_push');
+  try {
+    await body();
+    await listener.query('SELECT 1'); // notifications committed before this round trip have arrived
+    return seen;
+  } finally {
+    await listener.end();
+  }
+}
+
+async function processRow(id: string): Promise<any> {
+  const [row] = await db.query(`SELECT * FROM server_process WHERE id = $1`, [id]);
+  return row;
+}
+
+const PLACE = `SELECT * FROM joinery_place_game_session($1, 180)`;
+const placeInput = (fleet: string, extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ type: fleet, fleet_id: fleet, location: 'loc-a', max_players: 2, ...extra });
+
+describe('game-servers.sql', () => {
+  it('joinery_process_connect: a new process, a reconnect (newest socket wins), an ended pID, an unknown compute', async () => {
+    const at = await newCompute();
+    const first = randomUUID();
+    const [created] = await run(CONNECT, [at.fleet, at.compute, 'pid-1', first]);
+    expect(created).toMatchObject({ outcome: 'connected', process_status: 'CONNECTED', previous_instance: null });
+    const second = randomUUID();
+    const pushes = await pushesDuring(async () => {
+      const [again] = await run(CONNECT, [at.fleet, at.compute, 'pid-1', second]);
+      expect(again).toMatchObject({
+        outcome: 'reconnected',
+        process_id: created.process_id,
+        previous_instance: 'instance-a',
+      });
+    });
+    expect(pushes).toEqual([{ p: created.process_id, a: 'Replaced', c: second }]);
+    await expect(processRow(created.process_id)).resolves.toMatchObject({ connection_id: second, connected: true });
+    await db.query(`UPDATE server_process SET status = 'TERMINATED' WHERE id = $1`, [created.process_id]);
+    await expect(run(CONNECT, [at.fleet, at.compute, 'pid-1', randomUUID()])).resolves.toMatchObject([
+      { outcome: 'terminated' },
+    ]);
+    await expect(run(CONNECT, [at.fleet, 'no-such-host', 'pid-2', randomUUID()])).resolves.toMatchObject([
+      { outcome: 'no_compute' },
+    ]);
+  });
+
+  it('joinery_process_disconnect: only the current socket disconnects the process', async () => {
+    const at = await newCompute();
+    const process = await newProcess(at);
+    await expect(value(`joinery_process_disconnect($1, $2)`, [process.id, randomUUID()])).resolves.toBe(false);
+    await expect(value(`joinery_process_disconnect($1, $2)`, [process.id, process.connection])).resolves.toBe(true);
+    await expect(processRow(process.id)).resolves.toMatchObject({
+      connected: false,
+      disconnected_at: expect.any(Date),
+    });
+    await expect(value(`joinery_process_disconnect($1, $2)`, [process.id, process.connection])).resolves.toBe(false);
+  });
+
+  it('joinery_process_ready, joinery_process_heartbeat, joinery_process_idle: ready, health, who may take a session', async () => {
+    const at = await newCompute();
+    const process = await newProcess(at, { ready: false });
+    const ready = `joinery_process_ready($1, $2, 7000, '[]', NULL, NULL)`;
+    await expect(value(ready, [process.id, randomUUID()])).resolves.toBe('not_current');
+    await expect(value(ready, [randomUUID(), process.connection])).resolves.toBe('not_found');
+    await expect(value(ready, [process.id, process.connection])).resolves.toBe('ready');
+    await expect(processRow(process.id)).resolves.toMatchObject({
+      status: 'ACTIVE',
+      healthy: true,
+      port: 7000,
+      sdk_language: 'Go',
+    });
+    const idle = async (id: string) =>
+      (await run(`SELECT joinery_process_idle(p, 180) AS v FROM server_process p WHERE id = $1`, [id]))[0].v as boolean;
+    await expect(idle(process.id)).resolves.toBe(true);
+    await expect(value(`joinery_process_heartbeat($1, false)`, [process.id])).resolves.toBe('ok');
+    await expect(idle(process.id)).resolves.toBe(false);
+    await expect(value(`joinery_process_heartbeat($1, true)`, [process.id])).resolves.toBe('ok');
+    await db.query(`UPDATE server_process SET last_heartbeat_at = now() - interval '200 seconds' WHERE id = $1`, [
+      process.id,
+    ]);
+    await expect(idle(process.id)).resolves.toBe(false);
+    await expect(value(`joinery_process_heartbeat($1, true)`, [randomUUID()])).resolves.toBe('not_found');
+    await db.query(`UPDATE server_process SET status = 'TERMINATED' WHERE id = $1`, [process.id]);
+    await expect(value(`joinery_process_heartbeat($1, true)`, [process.id])).resolves.toBe('terminated');
+    await expect(value(ready, [process.id, process.connection])).resolves.toBe('terminated');
+  });
+
+  it('joinery_place_game_session, joinery_lock_idle_process, joinery_bind_process: one process per session, then no capacity', async () => {
+    const at = await newCompute();
+    const [p1, p2] = [await newProcess(at, { port: 7001 }), await newProcess(at, { port: 7002 })];
+    const placed: any[] = [];
+    const pushes = await pushesDuring(async () => {
+      for (let i = 0; i < 3; i++) placed.push((await run(PLACE, [placeInput(at.fleet, { name: `s-${i}` })]))[0]);
+    });
+    expect(placed.map((r) => r.outcome)).toEqual(['placed', 'placed', 'no_capacity']);
+    expect(new Set(placed.slice(0, 2).map((r) => r.process_id))).toEqual(new Set([p1.id, p2.id]));
+    expect(pushes).toEqual(
+      placed.slice(0, 2).map((r) => ({ p: r.process_id, a: 'CreateGameSession', s: r.session_id })),
+    );
+    const [session] = await db.query(`SELECT * FROM game_session WHERE id = $1`, [placed[0].session_id]);
+    const host = placed[0].process_id === p1.id ? 7001 : 7002;
+    expect(session).toMatchObject({
+      status: 'ACTIVATING',
+      ip_address: '10.0.0.9',
+      dns_name: 'h.example',
+      port: host,
+      instance_status: 'allocated',
+      max_players: 2,
+    });
+    // The idempotency token answers the session it created, without another process.
+    const p3 = await newProcess(at);
+    const token = placeInput(at.fleet, { idempotency_token: 'tok-1' });
+    const [first] = await run(PLACE, [token]);
+    await expect(run(PLACE, [token])).resolves.toMatchObject([{ outcome: 'existing', session_id: first.session_id }]);
+    expect(first.process_id).toBe(p3.id);
+    // Another location has no process; the lock and the bind, called alone.
+    await expect(run(PLACE, [placeInput(at.fleet, { location: 'loc-b' })])).resolves.toMatchObject([
+      { outcome: 'no_capacity' },
+    ]);
+    const p4 = await newProcess(at, { port: 7004 });
+    await expect(value(`joinery_lock_idle_process($1, 'loc-a', 180)`, [at.fleet])).resolves.toBe(p4.id);
+    await expect(value(`joinery_lock_idle_process($1, 'loc-b', 180)`, [at.fleet])).resolves.toBeNull();
+    const free = await newSession();
+    await run(`SELECT joinery_bind_process($1, $2)`, [p4.id, free]);
+    await expect(processRow(p4.id)).resolves.toMatchObject({ game_session_id: free });
+    await expect(value(`joinery_lock_idle_process($1, NULL, 180)`, [at.fleet])).resolves.toBeNull();
+  });
+
+  it('joinery_place_session: an existing session placed once; no capacity, unknown or ended sessions refused', async () => {
+    const at = await newCompute();
+    const session = await newSession();
+    await db.query(`UPDATE game_session SET fleet_id = $2 WHERE id = $1`, [session, at.fleet]);
+    const place = `SELECT * FROM joinery_place_session($1, 180, '{"map":"dust"}')`;
+    await expect(run(place, [session])).resolves.toMatchObject([{ outcome: 'no_capacity' }]);
+    const process = await newProcess(at);
+    await expect(run(place, [session])).resolves.toMatchObject([{ outcome: 'placed', process_id: process.id }]);
+    await expect(run(place, [session])).resolves.toMatchObject([{ outcome: 'already_placed', process_id: process.id }]);
+    const [row] = await db.query(`SELECT status, game_session_data, port FROM game_session WHERE id = $1`, [session]);
+    expect(row).toEqual({ status: 'ACTIVE', game_session_data: '{"map":"dust"}', port: 7777 });
+    await expect(run(place, [randomUUID()])).resolves.toMatchObject([{ outcome: 'not_found' }]);
+    const ended = await newSession({ status: 'TERMINATED' });
+    await expect(run(place, [ended])).resolves.toMatchObject([{ outcome: 'invalid_status' }]);
+  });
+
+  it('joinery_process_activate_session: only the hosting process activates its session', async () => {
+    const at = await newCompute();
+    const [host, other] = [await newProcess(at), await newProcess(at)];
+    const [placed] = await run(PLACE, [placeInput(at.fleet)]);
+    const hostId = placed.process_id;
+    const otherId = hostId === host.id ? other.id : host.id;
+    const activate = `joinery_process_activate_session($1, $2)`;
+    await expect(value(activate, [otherId, placed.session_id])).resolves.toBe('not_this_process');
+    await expect(value(activate, [hostId, placed.session_id])).resolves.toBe('activated');
+    await expect(value(activate, [hostId, placed.session_id])).resolves.toBe('already_active');
+    const [row] = await db.query(`SELECT status, instance_status FROM game_session WHERE id = $1`, [placed.session_id]);
+    expect(row).toEqual({ status: 'ACTIVE', instance_status: 'joinable' });
+    await db.query(`UPDATE game_session SET status = 'TERMINATED' WHERE id = $1`, [placed.session_id]);
+    await expect(value(activate, [hostId, placed.session_id])).resolves.toBe('invalid_status');
+  });
+
+  it('joinery_process_end: the process and its session end, seats released; TerminateProcess when asked', async () => {
+    const at = await newCompute();
+    await newProcess(at);
+    const [placed] = await run(PLACE, [placeInput(at.fleet)]);
+    await run(`SELECT joinery_process_activate_session($1, $2)`, [placed.process_id, placed.session_id]);
+    const player = await seat(placed.session_id, 'gs-player-1');
+    const pushes = await pushesDuring(async () => {
+      await expect(value(`joinery_process_end($1, 'UNHEALTHY', true)`, [placed.process_id])).resolves.toBe('ended');
+    });
+    expect(pushes).toEqual([{ p: placed.process_id, a: 'TerminateProcess', t: expect.any(Number) }]);
+    await expect(processRow(placed.process_id)).resolves.toMatchObject({
+      status: 'TERMINATED',
+      termination_reason: 'UNHEALTHY',
+      game_session_id: null,
+    });
+    const [session] = await db.query(`SELECT status, instance_status, player_count FROM game_session WHERE id = $1`, [
+      placed.session_id,
+    ]);
+    expect(session).toEqual({ status: 'TERMINATED', instance_status: 'closed', player_count: 0 });
+    await expect(seatRow(player)).resolves.toMatchObject({ status: 'COMPLETED' });
+    await expect(value(`joinery_process_end($1, 'X', false)`, [placed.process_id])).resolves.toBe('already_ended');
+    await expect(value(`joinery_process_end($1, 'X', false)`, [randomUUID()])).resolves.toBe('not_found');
+  });
+
+  it('the session-ended trigger: a hosted session ended another way pushes TerminateProcess to its live process', async () => {
+    const at = await newCompute();
+    await newProcess(at);
+    const [placed] = await run(PLACE, [placeInput(at.fleet)]);
+    const pushes = await pushesDuring(async () => {
+      await run(`SELECT joinery_terminate_session($1, 'FORCE_TERMINATED')`, [placed.session_id]);
+    });
+    expect(pushes).toEqual([{ p: placed.process_id, a: 'TerminateProcess', t: expect.any(Number) }]);
+    await expect(
+      db.query(`SELECT instance_status FROM game_session WHERE id = $1`, [placed.session_id]),
+    ).resolves.toEqual([{ instance_status: 'closed' }]);
+  });
+
+  it('joinery_sdk_push, joinery_push_session_update: pushes only for a session its process still hosts', async () => {
+    const at = await newCompute();
+    const process = await newProcess(at);
+    const [placed] = await run(PLACE, [placeInput(at.fleet)]);
+    const pushes = await pushesDuring(async () => {
+      await run(`SELECT joinery_push_session_update($1)`, [placed.session_id]);
+      await run(`SELECT joinery_push_session_update($1)`, [await newSession()]);
+      await run(`SELECT joinery_sdk_push($1, 'Custom', '{"x": 1}')`, [process.id]);
+    });
+    expect(pushes).toEqual([
+      { p: process.id, a: 'UpdateGameSession', s: placed.session_id },
+      { p: process.id, a: 'Custom', x: 1 },
+    ]);
+  });
+
+  it('joinery_sweep_processes: quiet, unhealthy, lost and unactivated processes end; healthy ones stay', async () => {
+    const at = await newCompute();
+    const [quiet, sick, lost, slow, fine] = await Promise.all([1, 2, 3, 4, 5].map(() => newProcess(at)));
+    await db.query(`UPDATE server_process SET last_heartbeat_at = now() - interval '100 seconds' WHERE id = $1`, [
+      quiet.id,
+    ]);
+    await db.query(
+      `UPDATE server_process SET healthy = false, healthy_at = now() - interval '100 seconds' WHERE id = $1`,
+      [sick.id],
+    );
+    await db.query(
+      `UPDATE server_process SET connected = false, disconnected_at = now() - interval '100 seconds' WHERE id = $1`,
+      [lost.id],
+    );
+    const slowSession = await newSession({ status: 'ACTIVATING' });
+    await run(`SELECT joinery_bind_process($1, $2)`, [slow.id, slowSession]);
+    await db.query(`UPDATE game_session SET created_at = now() - interval '100 seconds' WHERE id = $1`, [slowSession]);
+    await expect(value(`joinery_sweep_processes(60, 60, 60, 100)`)).resolves.toBe(4);
+    const reasons = await db.query(`SELECT id, status, termination_reason FROM server_process WHERE fleet_id = $1`, [
+      at.fleet,
+    ]);
+    const by = Object.fromEntries(reasons.map((r) => [r.id, [r.status, r.termination_reason]]));
+    expect(by[quiet.id]).toEqual(['TERMINATED', 'UNHEALTHY']);
+    expect(by[sick.id]).toEqual(['TERMINATED', 'UNHEALTHY']);
+    expect(by[lost.id]).toEqual(['TERMINATED', 'LOST']);
+    expect(by[slow.id]).toEqual(['TERMINATED', 'ACTIVATION_TIMEOUT']);
+    expect(by[fine.id]).toEqual(['ACTIVE', null]);
+    await expect(db.query(`SELECT status FROM game_session WHERE id = $1`, [slowSession])).resolves.toEqual([
+      { status: 'TERMINATED' },
+    ]);
+  });
+
+  it('joinery_deregister_compute: its live processes end, then the compute and its tokens go', async () => {
+    const at = await newCompute();
+    const process = await newProcess(at);
+    await db.query(
+      `INSERT INTO compute_auth_token (token_digest, fleet_id, compute_name, expires_at) VALUES ($1, $2, $3, now() + interval '1 hour')`,
+      [randomBytes(32).toString('hex'), at.fleet, at.compute],
+    );
+    const pushes = await pushesDuring(async () => {
+      await expect(value(`joinery_deregister_compute($1, $2)`, [at.fleet, at.compute])).resolves.toBe('deregistered');
+    });
+    expect(pushes).toEqual([{ p: process.id, a: 'TerminateProcess', t: expect.any(Number) }]);
+    await expect(db.query(`SELECT 1 FROM compute WHERE fleet_id = $1`, [at.fleet])).resolves.toEqual([]);
+    await expect(db.query(`SELECT 1 FROM compute_auth_token WHERE fleet_id = $1`, [at.fleet])).resolves.toEqual([]);
+    await expect(value(`joinery_deregister_compute($1, $2)`, [at.fleet, at.compute])).resolves.toBe('not_found');
   });
 });
 
