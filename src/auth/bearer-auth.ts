@@ -15,7 +15,14 @@ function fromAuthorizationCookie(request: Request): string | null {
   for (const part of header.split(';')) {
     const [name, ...rest] = part.trim().split('=');
     if (name === 'Authorization') {
-      const value = decodeURIComponent(rest.join('='));
+      const raw = rest.join('=');
+      // A value that is not percent-encoded UTF-8 (`Authorization=%`) is kept as sent: a malformed token.
+      let value = raw;
+      try {
+        value = decodeURIComponent(raw);
+      } catch {
+        // keep the raw value
+      }
       return value.replace(/^Bearer\s+/i, '') || null;
     }
   }

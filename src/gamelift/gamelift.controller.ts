@@ -1,4 +1,4 @@
-import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -62,8 +62,13 @@ export class GameLiftController {
       'InvalidSignatureException, AccessDeniedException, UnknownOperationException, SerializationException',
   })
   @ApiServiceUnavailableResponse({ description: '`ServiceUnavailableException`: the database is unreachable; retry' })
-  async call(@Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<object> {
-    const output = await this.operations.call(request);
+  async call(
+    @Req() request: Request,
+    // Through the global pipe like every body (its input screen); each operation validates its own input class.
+    @Body() body: unknown,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<object> {
+    const output = await this.operations.call(request, body);
     response.setHeader('x-amzn-RequestId', awsRequestId(request));
     response.setHeader('Content-Type', AMZ_JSON);
     return output;

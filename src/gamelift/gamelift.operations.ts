@@ -22,37 +22,28 @@ import { PlayerSessionsService } from './player-sessions.service.js';
 
 export const TARGET_PREFIX = 'GameLift.';
 
-/** The operations' input classes (each documented in the explorer). */
-export const OPERATION_INPUTS = [
-  CreateGameSessionInput,
-  DescribeGameSessionsInput,
-  SearchGameSessionsInput,
-  UpdateGameSessionInput,
-  TerminateGameSessionInput,
-  CreatePlayerSessionInput,
-  CreatePlayerSessionsInput,
-  DescribePlayerSessionsInput,
-  GameSessionInput,
-  PlayerSessionInput,
-  UpdatePlayerSessionCreationPolicyInput,
-];
+/** Every operation served on `POST /` and its input class (each class documented in the explorer). */
+export const OPERATION_INPUT = {
+  CreateGameSession: CreateGameSessionInput,
+  DescribeGameSessions: DescribeGameSessionsInput,
+  DescribeGameSessionDetails: DescribeGameSessionsInput,
+  SearchGameSessions: SearchGameSessionsInput,
+  UpdateGameSession: UpdateGameSessionInput,
+  TerminateGameSession: TerminateGameSessionInput,
+  CreatePlayerSession: CreatePlayerSessionInput,
+  CreatePlayerSessions: CreatePlayerSessionsInput,
+  DescribePlayerSessions: DescribePlayerSessionsInput,
+  AcceptPlayerSession: PlayerSessionInput,
+  RemovePlayerSession: PlayerSessionInput,
+  ActivateGameSession: GameSessionInput,
+  UpdatePlayerSessionCreationPolicy: UpdatePlayerSessionCreationPolicyInput,
+} as const;
 
 /** Every operation served on `POST /`. */
-export const OPERATION_NAMES = new Set([
-  'CreateGameSession',
-  'DescribeGameSessions',
-  'DescribeGameSessionDetails',
-  'SearchGameSessions',
-  'UpdateGameSession',
-  'TerminateGameSession',
-  'CreatePlayerSession',
-  'CreatePlayerSessions',
-  'DescribePlayerSessions',
-  'AcceptPlayerSession',
-  'RemovePlayerSession',
-  'ActivateGameSession',
-  'UpdatePlayerSessionCreationPolicy',
-]);
+export const OPERATION_NAMES = new Set(Object.keys(OPERATION_INPUT));
+
+/** The operations' input classes, each once. */
+export const OPERATION_INPUTS = [...new Set(Object.values(OPERATION_INPUT))];
 
 interface Operation<T extends object = object> {
   input: ClassConstructor<T>;
@@ -82,27 +73,30 @@ export class GameLiftOperations {
 
   constructor(gameSessions: GameSessionsService, playerSessions: PlayerSessionsService) {
     this.operations = new Map<string, Operation>([
-      ['CreateGameSession', operation(CreateGameSessionInput, (i) => gameSessions.create(i))],
-      ['DescribeGameSessions', operation(DescribeGameSessionsInput, (i) => gameSessions.describe(i))],
-      ['DescribeGameSessionDetails', operation(DescribeGameSessionsInput, (i) => gameSessions.describeDetails(i))],
-      ['SearchGameSessions', operation(SearchGameSessionsInput, (i) => gameSessions.search(i))],
-      ['UpdateGameSession', operation(UpdateGameSessionInput, (i) => gameSessions.update(i))],
-      ['TerminateGameSession', operation(TerminateGameSessionInput, (i) => gameSessions.terminate(i))],
+      ['CreateGameSession', operation(OPERATION_INPUT.CreateGameSession, (i) => gameSessions.create(i))],
+      ['DescribeGameSessions', operation(OPERATION_INPUT.DescribeGameSessions, (i) => gameSessions.describe(i))],
+      [
+        'DescribeGameSessionDetails',
+        operation(OPERATION_INPUT.DescribeGameSessionDetails, (i) => gameSessions.describeDetails(i)),
+      ],
+      ['SearchGameSessions', operation(OPERATION_INPUT.SearchGameSessions, (i) => gameSessions.search(i))],
+      ['UpdateGameSession', operation(OPERATION_INPUT.UpdateGameSession, (i) => gameSessions.update(i))],
+      ['TerminateGameSession', operation(OPERATION_INPUT.TerminateGameSession, (i) => gameSessions.terminate(i))],
       [
         'CreatePlayerSession',
-        operation(CreatePlayerSessionInput, async (i) => ({
+        operation(OPERATION_INPUT.CreatePlayerSession, async (i) => ({
           PlayerSession: (await playerSessions.createOne(i)).PlayerSession,
         })),
       ],
-      ['CreatePlayerSessions', operation(CreatePlayerSessionsInput, (i) => playerSessions.createMany(i))],
-      ['DescribePlayerSessions', operation(DescribePlayerSessionsInput, (i) => playerSessions.describe(i))],
+      ['CreatePlayerSessions', operation(OPERATION_INPUT.CreatePlayerSessions, (i) => playerSessions.createMany(i))],
+      ['DescribePlayerSessions', operation(OPERATION_INPUT.DescribePlayerSessions, (i) => playerSessions.describe(i))],
       // Game-server calls (GameLift's server SDK; not in the AWS JSON model).
-      ['AcceptPlayerSession', operation(PlayerSessionInput, (i) => playerSessions.accept(i))],
-      ['RemovePlayerSession', operation(PlayerSessionInput, (i) => playerSessions.remove(i))],
-      ['ActivateGameSession', operation(GameSessionInput, (i) => gameSessions.activate(i))],
+      ['AcceptPlayerSession', operation(OPERATION_INPUT.AcceptPlayerSession, (i) => playerSessions.accept(i))],
+      ['RemovePlayerSession', operation(OPERATION_INPUT.RemovePlayerSession, (i) => playerSessions.remove(i))],
+      ['ActivateGameSession', operation(OPERATION_INPUT.ActivateGameSession, (i) => gameSessions.activate(i))],
       [
         'UpdatePlayerSessionCreationPolicy',
-        operation(UpdatePlayerSessionCreationPolicyInput, (i) => gameSessions.updateCreationPolicy(i)),
+        operation(OPERATION_INPUT.UpdatePlayerSessionCreationPolicy, (i) => gameSessions.updateCreationPolicy(i)),
       ],
     ]);
     const missing = [...OPERATION_NAMES].filter((n) => !this.operations.has(n));
@@ -112,11 +106,11 @@ export class GameLiftOperations {
   }
 
   /** Runs the operation the request names, with its validated input. */
-  async call(request: Request): Promise<object> {
+  async call(request: Request, body: unknown): Promise<object> {
     const name = operationName(request);
     const op = name === undefined ? undefined : this.operations.get(name);
     if (!op) throw new UnknownOperation(request.headers['x-amz-target'] as string | undefined);
-    return op.run(await this.input(op.input, request.body));
+    return op.run(await this.input(op.input, body));
   }
 
   private async input<T extends object>(type: ClassConstructor<T>, body: unknown): Promise<T> {

@@ -4,6 +4,7 @@ import type { Principal } from '../../auth/principal.js';
 import { AuditService } from './audit.service.js';
 
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const ADMIN_PATH = /^\/admin(\/|$)/;
 /** Body fields that name what a create is about. */
 const SUBJECT_FIELDS = ['session_type', 'client_id', 'name', 'role'];
 
@@ -21,7 +22,8 @@ type AuditedRequest = Request & { user?: Principal; id?: string; auditTarget?: R
 
 /**
  * Records every admin change and every refused admin attempt (401/403, reads
- * included), whatever refused it: the guard, the pipe or the service. The
+ * included), whatever refused it: the body parser, the guard, the pipe or the
+ * service, whatever the input (see `storable` in audit.service.ts). The
  * entry is written before the answer is sent, so the log is in the order the
  * caller saw the answers; a failure to write it is logged, never fatal.
  */
@@ -30,6 +32,12 @@ export class AuditMiddleware implements NestMiddleware {
   private readonly logger = new Logger('Audit');
 
   constructor(private readonly audit: AuditService) {}
+
+  /** Express middleware for the whole application: audits `/admin` requests, passes the others. */
+  readonly middleware = (request: AuditedRequest, response: Response, next: NextFunction): void => {
+    if (ADMIN_PATH.test(request.path)) this.use(request, response, next);
+    else next();
+  };
 
   use(request: AuditedRequest, response: Response, next: NextFunction): void {
     const end = response.end.bind(response) as (...args: unknown[]) => Response;
