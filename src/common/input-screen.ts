@@ -105,7 +105,7 @@ export function inputProblems(value: unknown, location: (string | number)[]): Va
     for (const key of Object.keys(node)) {
       const keyProblem = FORBIDDEN_KEYS.has(key) ? `The key "${key}" is not accepted` : stringProblem(key);
       if (keyProblem) {
-        problems.push({ loc: [...loc, stringProblem(key) ? '?' : key], msg: keyProblem, type: 'key_refused' });
+        problems.push({ loc: [...loc, key], msg: keyProblem, type: 'key_refused' });
         continue;
       }
       const child = (node as Record<string, unknown>)[key];
