@@ -38,7 +38,7 @@ export class AppModule {
         MetricsModule.forRoot({ endpoint: config.metrics.enabled }),
         RateLimitModule,
         AuthModule,
-        CrossplayModule,
+        CrossplayModule.forRoot(config.crossplay.families),
         ErrorsModule,
         SessionModule,
         RallyHereModule,

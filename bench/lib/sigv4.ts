@@ -1,34 +1,7 @@
 import { SignatureV4 } from '@smithy/signature-v4';
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
+import { Sha256 } from '../../src/common/sha256.js';
 import type { HttpTarget, JsonResponse, Recorder } from './load.js';
 import { errorKey } from './load.js';
-
-/** SHA-256 for the signer on node:crypto (the pure-JS one would cost the load generator more CPU). */
-class NodeSha256 {
-  private hash: Hash | Hmac;
-
-  constructor(private readonly secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.hash = this.create();
-  }
-
-  update(data: string | ArrayBuffer | ArrayBufferView): void {
-    this.hash.update(typeof data === 'string' ? data : Buffer.from(data as Uint8Array));
-  }
-
-  digest(): Promise<Uint8Array> {
-    return Promise.resolve(new Uint8Array(this.hash.digest()));
-  }
-
-  reset(): void {
-    this.hash = this.create();
-  }
-
-  private create(): Hash | Hmac {
-    if (this.secret === undefined) return createHash('sha256');
-    const key = typeof this.secret === 'string' ? this.secret : Buffer.from(this.secret as Uint8Array);
-    return createHmac('sha256', key);
-  }
-}
 
 /** The development access key bootstrapped by the service (docs/gamelift.md); the bench passes it explicitly. */
 export const BENCH_ACCESS_KEY = {
@@ -42,7 +15,7 @@ export class GameLiftTarget {
     service: 'gamelift',
     region: 'us-east-1',
     credentials: BENCH_ACCESS_KEY,
-    sha256: NodeSha256,
+    sha256: Sha256,
   });
   private readonly url: URL;
 

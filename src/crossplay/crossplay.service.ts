@@ -1,5 +1,4 @@
-import { Injectable } from '@nestjs/common';
-import { AppConfig } from '../config/config.js';
+import { Inject, Injectable } from '@nestjs/common';
 import {
   type CrossplayInput,
   type CrossplayPlatform,
@@ -31,14 +30,13 @@ export interface ResolvedSettings {
   profile: CrossplayProfile;
 }
 
+/** The platform families this deployment configured (CROSSPLAY_*_PLATFORMS), given by CrossplayModule.forRoot. */
+export const PLATFORM_FAMILIES = Symbol('PLATFORM_FAMILIES');
+
 /** The crossplay rule with the platform families this deployment configured. */
 @Injectable()
 export class CrossplayService {
-  readonly families: PlatformFamilies;
-
-  constructor(config: AppConfig) {
-    this.families = config.crossplay.families;
-  }
+  constructor(@Inject(PLATFORM_FAMILIES) readonly families: PlatformFamilies) {}
 
   /**
    * `platform` wins over the deprecated `platform_id`; one of them is

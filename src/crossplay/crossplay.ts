@@ -6,7 +6,7 @@
  * Omitted preferences mean "as permissive as possible".
  *
  * The same rule runs in SQL over per-session aggregates
- * (`joinery_cp_can_join`, see the sessions migration); `canJoin` below is
+ * (`joinery_cp_can_join`, src/session/sql/crossplay.sql); `canJoin` below is
  * its TypeScript twin, and the tests check the two agree.
  */
 

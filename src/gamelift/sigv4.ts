@@ -1,6 +1,6 @@
 import { SignatureV4 } from '@smithy/signature-v4';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { NodeSha256 } from '../common/node-sha256.js';
+import { Sha256 } from '../common/sha256.js';
 import { InvalidSignature, UnrecognizedClient } from './aws-errors.js';
 
 /** The service name requests must be signed for. */
@@ -159,7 +159,7 @@ export async function verifySignature(
     service: authorization.service,
     region: authorization.region,
     credentials: { accessKeyId: authorization.accessKeyId, secretAccessKey: secret },
-    sha256: NodeSha256,
+    sha256: Sha256,
     applyChecksum: false,
     uriEscapePath: true,
   });

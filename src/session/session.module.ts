@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { CrossplayModule } from '../crossplay/crossplay.module.js';
 import { GameSessionEntity } from './entities/game-session.entity.js';
 import { SeatEntity } from './entities/seat.entity.js';
 import { SessionTeamEntity } from './entities/session-team.entity.js';
@@ -18,11 +17,8 @@ import { TemplatesService } from './templates.service.js';
  * facade) and the admin API sit on top of what this module exports.
  */
 @Module({
-  imports: [
-    CrossplayModule,
-    TypeOrmModule.forFeature([SessionTemplateEntity, GameSessionEntity, SessionTeamEntity, SeatEntity]),
-  ],
+  imports: [TypeOrmModule.forFeature([SessionTemplateEntity, GameSessionEntity, SessionTeamEntity, SeatEntity])],
   providers: [TemplatesService, SessionLedger, SessionReader, ReservationSweeper, GameLiftIds],
-  exports: [TemplatesService, SessionLedger, SessionReader, GameLiftIds, CrossplayModule],
+  exports: [TemplatesService, SessionLedger, SessionReader, GameLiftIds],
 })
 export class SessionModule {}

@@ -5,6 +5,7 @@ import {
   type GameLiftClient as Client,
 } from '@aws-sdk/client-gamelift';
 import { DEV_KEY, FLEET_ID, gameLiftClient, REGION, signedCall } from '../clients/gamelift.js';
+import { eventually } from '../utils/eventually.js';
 import { http, loginAdmin, loginPlayer, TestApp, TestDatabase } from '../utils/test-app.js';
 import { newGameSession, outcome } from './gamelift-helpers.js';
 
@@ -259,8 +260,8 @@ describe('GameLift security: SigV4 and access keys (e2e)', () => {
         });
         await expect(outcome(describeFleet(remote))).resolves.toBe('ok');
         await http(service.baseUrl, 'POST', `/admin/v1/access-keys/${key.access_key_id}:disable`, { token: admin });
-        await new Promise((resolve) => setTimeout(resolve, 400));
-        await expect(outcome(describeFleet(remote))).resolves.toBe('UnrecognizedClientException');
+        // Refused on the other instance once its key cache expires.
+        await eventually(async () => (await outcome(describeFleet(remote))) === 'UnrecognizedClientException');
         remote.destroy();
 
         // Rotation: the new secret works at once on the other instance, the old one stops within the cache time.
@@ -272,10 +273,9 @@ describe('GameLift security: SigV4 and access keys (e2e)', () => {
         });
         const fresh = { accessKeyId: rotating.access_key_id, secretAccessKey: rotated.body.secret_access_key };
         await expect(outcome(describeFleet(gameLiftClient(other.baseUrl, fresh)))).resolves.toBe('ok');
-        await new Promise((resolve) => setTimeout(resolve, 400));
-        await expect(outcome(describeFleet(gameLiftClient(other.baseUrl, old)))).resolves.toBe(
-          'InvalidSignatureException',
-        );
+        const stale = gameLiftClient(other.baseUrl, old);
+        await eventually(async () => (await outcome(describeFleet(stale))) === 'InvalidSignatureException');
+        stale.destroy();
       } finally {
         await other.close();
       }

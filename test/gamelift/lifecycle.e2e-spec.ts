@@ -6,29 +6,29 @@ import {
   type GameLiftClient,
 } from '@aws-sdk/client-gamelift';
 import { gameLiftClient, signedCall } from '../clients/gamelift.js';
+import { eventually } from '../utils/eventually.js';
 import { expectLedgerInvariants } from '../utils/invariants.js';
 import { TestApp, TestDatabase } from '../utils/test-app.js';
 import { newGameSession, outcome, uuidOf } from './gamelift-helpers.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Polls until `check` holds (or fails after `ms`). */
-async function eventually(check: () => Promise<boolean>, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await sleep(50);
-  }
+/** Moves a session's clock past its reservations' deadlines (instead of waiting for them). */
+async function passDeadlines(db: TestDatabase, sessionId: string): Promise<void> {
+  await db.query(
+    `UPDATE seat SET reserved_until = now() - interval '1 millisecond'
+      WHERE session_id = $1 AND status = 'RESERVED' AND reserved_until IS NOT NULL`,
+    [sessionId],
+  );
 }
 
-describe('Player-session lifecycle with a 1-second reservation timeout (e2e)', () => {
+describe('Player-session lifecycle (e2e)', () => {
   let db: TestDatabase;
   let service: TestApp;
   let client: GameLiftClient;
 
   beforeAll(async () => {
     db = await TestDatabase.create();
-    service = await TestApp.start(db, { RESERVATION_TIMEOUT_SECONDS: '1', RESERVATION_SWEEP_INTERVAL_MS: '100' });
+    service = await TestApp.start(db, { RESERVATION_SWEEP_INTERVAL_MS: '100' });
     client = gameLiftClient(service.baseUrl);
   });
 
@@ -57,7 +57,8 @@ describe('Player-session lifecycle with a 1-second reservation timeout (e2e)', (
     const accepted = await call('AcceptPlayerSession', { GameSessionId: id, PlayerSessionId: kept.PlayerSessionId });
     expect(accepted.body.PlayerSession.Status).toBe('ACTIVE');
 
-    // The sweeper itself (not a read) turns the row TIMEDOUT and gives the seat back.
+    // Past the deadline, the sweeper itself (not a read) turns the row TIMEDOUT and gives the seat back.
+    await passDeadlines(db, uuidOf(id));
     await eventually(async () => {
       const [row] = await db.query(`SELECT status FROM seat WHERE id = $1`, [late.PlayerSessionId!.slice(6)]);
       return row.status === 'TIMEDOUT';
@@ -85,8 +86,10 @@ describe('Player-session lifecycle with a 1-second reservation timeout (e2e)', (
     const id = await newGameSession(client, service.baseUrl, { MaximumPlayerSessionCount: 1 });
     const ps = (await reserve(id, 'leaver')).PlayerSession!;
     await call('AcceptPlayerSession', { GameSessionId: id, PlayerSessionId: ps.PlayerSessionId });
-    // Accepted seats never time out.
-    await sleep(1300);
+    // Accepted seats have no deadline, so they never time out.
+    const [accepted] = await db.query(`SELECT reserved_until FROM seat WHERE id = $1`, [ps.PlayerSessionId!.slice(6)]);
+    expect(accepted.reserved_until).toBeNull();
+    await db.query(`SELECT joinery_sweep_reservations(100)`);
     await expect(statusOf(ps.PlayerSessionId!)).resolves.toBe('ACTIVE');
     await expect(outcome(reserve(id, 'next'))).resolves.toBe('GameSessionFullException');
     const removed = await call('RemovePlayerSession', { GameSessionId: id, PlayerSessionId: ps.PlayerSessionId });
@@ -120,7 +123,7 @@ describe('Reservation deadlines without the sweeper (e2e)', () => {
   beforeAll(async () => {
     db = await TestDatabase.create();
     // The sweeper would only run after a minute: joins must enforce deadlines themselves.
-    service = await TestApp.start(db, { RESERVATION_TIMEOUT_SECONDS: '1', RESERVATION_SWEEP_INTERVAL_MS: '60000' });
+    service = await TestApp.start(db, { RESERVATION_SWEEP_INTERVAL_MS: '60000' });
     client = gameLiftClient(service.baseUrl);
   });
 
@@ -133,7 +136,7 @@ describe('Reservation deadlines without the sweeper (e2e)', () => {
   it('shows overdue reservations as TIMEDOUT and gives their seats to new players', async () => {
     const id = await newGameSession(client, service.baseUrl, { MaximumPlayerSessionCount: 2 });
     await client.send(new CreatePlayerSessionsCommand({ GameSessionId: id, PlayerIds: ['slow-1', 'slow-2'] }));
-    await sleep(1200);
+    await passDeadlines(db, uuidOf(id));
     const [row] = await db.query(`SELECT player_count FROM game_session WHERE id = $1`, [uuidOf(id)]);
     expect(row.player_count).toBe(2);
     const described = await client.send(new DescribePlayerSessionsCommand({ GameSessionId: id }));

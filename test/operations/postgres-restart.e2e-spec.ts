@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { type EmbeddedPostgresHandle, freePort, startEmbeddedPostgres } from '../../src/database/embedded-postgres.js';
+import {
+  type EmbeddedPostgresHandle,
+  freePort,
+  processAlive,
+  startEmbeddedPostgres,
+} from '../../src/database/embedded-postgres.js';
 import { ledgerViolations } from '../../bench/lib/invariants.js';
 import { http, loginPlayer, TestApp } from '../utils/test-app.js';
 
@@ -21,14 +26,6 @@ interface Answer {
   at: number;
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * PostgreSQL restarted under load, on the same port and data folder: a fast

@@ -1,20 +1,13 @@
-import { http, loginPlayer, TestApp, TestDatabase } from '../utils/test-app.js';
+import { createOrJoin } from '../utils/sessions.js';
+import { loginPlayer, TestApp, TestDatabase } from '../utils/test-app.js';
 import { expectLedgerInvariants } from '../utils/invariants.js';
 
 const PLAYERS = 200;
 const SEATS = 8; // the shipped `hub` template: one team of eight, auto-join
 
-function createOrJoin(baseUrl: string, token: string, extra: Record<string, unknown> = {}) {
-  return http(baseUrl, 'POST', '/session/v1/session', {
-    token,
-    body: {
-      client_version: '1.0.0',
-      client_settings: { platform: 'Steam', input: 'keyboardandmouse' },
-      session_type: 'hub',
-      ...extra,
-    },
-  });
-}
+/** Create-or-join of the shipped `hub` type. */
+const joinHub = (baseUrl: string, token: string, extra: Record<string, unknown> = {}) =>
+  createOrJoin(baseUrl, token, 'hub', extra);
 
 async function loginMany(baseUrl: string, prefix: string, count: number) {
   return Promise.all(Array.from({ length: count }, (_, i) => loginPlayer(baseUrl, `${prefix}-${i}`)));
@@ -57,7 +50,7 @@ describe('Create-or-join under concurrency (e2e)', () => {
     it(`packs ${PLAYERS} simultaneous players into ceil(${PLAYERS}/${SEATS}) sessions`, async () => {
       const players = await loginMany(service.baseUrl, 'one', PLAYERS);
       const started = Date.now();
-      const responses = await Promise.all(players.map((p) => createOrJoin(service.baseUrl, p.access_token)));
+      const responses = await Promise.all(players.map((p) => joinHub(service.baseUrl, p.access_token)));
       const elapsed = Date.now() - started;
       await expectPacked(
         db,
@@ -72,7 +65,7 @@ describe('Create-or-join under concurrency (e2e)', () => {
     it('gives a player who asks many times at once one seat', async () => {
       const [player] = await loginMany(service.baseUrl, 'eager', 1);
       const responses = await Promise.all(
-        Array.from({ length: 20 }, () => createOrJoin(service.baseUrl, player.access_token)),
+        Array.from({ length: 20 }, () => joinHub(service.baseUrl, player.access_token)),
       );
       expect(new Set(responses.map((r) => r.body.session_id)).size).toBe(1);
       const seats = await db.query(`SELECT count(*)::int AS n FROM seat WHERE player_id = $1 AND status = 'ACTIVE'`, [
@@ -102,7 +95,7 @@ describe('Create-or-join under concurrency (e2e)', () => {
       const players = await loginMany(first.baseUrl, 'two', PLAYERS);
       const started = Date.now();
       const responses = await Promise.all(
-        players.map((p, i) => createOrJoin(i % 2 === 0 ? first.baseUrl : second.baseUrl, p.access_token)),
+        players.map((p, i) => joinHub(i % 2 === 0 ? first.baseUrl : second.baseUrl, p.access_token)),
       );
       const elapsed = Date.now() - started;
       await expectPacked(
