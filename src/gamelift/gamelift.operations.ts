@@ -2,6 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { type ClassConstructor, plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import type { Request } from 'express';
+import { hasPermission } from '../auth/permissions.js';
+import type { Principal } from '../auth/principal.js';
+import { PermissionDenied } from '../common/errors.js';
 import { flattenValidationErrors, isPlainObject, RequestValidationFailed } from '../common/validation.js';
 import { SerializationFailure, UnknownOperation } from './aws-errors.js';
 import {
@@ -48,10 +51,20 @@ export const OPERATION_INPUTS = [...new Set(Object.values(OPERATION_INPUT))];
 interface Operation<T extends object = object> {
   input: ClassConstructor<T>;
   run: (input: T) => Promise<object>;
+  /** Permissions some inputs need besides `gamelift:<Operation>` (all of them). */
+  alsoRequires?: (input: T) => string[];
 }
 
-function operation<T extends object>(input: ClassConstructor<T>, run: (input: T) => Promise<object>): Operation {
-  return { input, run: run as (input: object) => Promise<object> };
+function operation<T extends object>(
+  input: ClassConstructor<T>,
+  run: (input: T) => Promise<object>,
+  alsoRequires?: (input: T) => string[],
+): Operation {
+  return {
+    input,
+    run: run as (input: object) => Promise<object>,
+    alsoRequires: alsoRequires as ((input: object) => string[]) | undefined,
+  };
 }
 
 /** The operation name of `X-Amz-Target: GameLift.<Operation>`, or undefined. */
@@ -80,7 +93,15 @@ export class GameLiftOperations {
         operation(OPERATION_INPUT.DescribeGameSessionDetails, (i) => gameSessions.describeDetails(i)),
       ],
       ['SearchGameSessions', operation(OPERATION_INPUT.SearchGameSessions, (i) => gameSessions.search(i))],
-      ['UpdateGameSession', operation(OPERATION_INPUT.UpdateGameSession, (i) => gameSessions.update(i))],
+      [
+        'UpdateGameSession',
+        operation(
+          OPERATION_INPUT.UpdateGameSession,
+          (i) => gameSessions.update(i),
+          // The creation policy is the game server's to change (UpdatePlayerSessionCreationPolicy), whichever call.
+          (i) => (i.PlayerSessionCreationPolicy === undefined ? [] : ['gamelift:UpdatePlayerSessionCreationPolicy']),
+        ),
+      ],
       ['TerminateGameSession', operation(OPERATION_INPUT.TerminateGameSession, (i) => gameSessions.terminate(i))],
       [
         'CreatePlayerSession',
@@ -110,7 +131,14 @@ export class GameLiftOperations {
     const name = operationName(request);
     const op = name === undefined ? undefined : this.operations.get(name);
     if (!op) throw new UnknownOperation(request.headers['x-amz-target'] as string | undefined);
-    return op.run(await this.input(op.input, body));
+    const input = await this.input(op.input, body);
+    const principal = (request as Request & { user?: Principal }).user;
+    for (const permission of op.alsoRequires?.(input) ?? []) {
+      if (!principal || !hasPermission(principal.permissions, permission)) {
+        throw new PermissionDenied(`Insufficient Permissions: this request also requires ${permission}`);
+      }
+    }
+    return op.run(input);
   }
 
   private async input<T extends object>(type: ClassConstructor<T>, body: unknown): Promise<T> {

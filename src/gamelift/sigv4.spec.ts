@@ -1,6 +1,6 @@
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { InvalidSignature, UnrecognizedClient } from './aws-errors.js';
+import { IncompleteSignature, InvalidSignature, MissingAuthenticationToken } from './aws-errors.js';
 import {
   checkRequestDate,
   type IncomingSignedRequest,
@@ -113,13 +113,24 @@ describe('SigV4 verification', () => {
   });
 
   it.each([
-    [undefined, UnrecognizedClient],
-    ['Bearer abc', UnrecognizedClient],
-    ['AWS4-HMAC-SHA256 Credential=AKIA/20260102/us-east-1/gamelift/aws4_request', UnrecognizedClient],
+    [undefined, MissingAuthenticationToken],
+    ['Bearer abc', IncompleteSignature],
+    ['AWS4-HMAC-SHA256 Credential=AKIA/20260102/us-east-1/gamelift/aws4_request', IncompleteSignature],
     [
       'AWS4-HMAC-SHA256 Credential=AKIA/20260102/us-east-1/gamelift, SignedHeaders=host;x-amz-date, Signature=' +
         'a'.repeat(64),
-      UnrecognizedClient,
+      IncompleteSignature,
+    ],
+    [
+      // x-amz-target and content-type unsigned: a captured request could be replayed as another operation.
+      'AWS4-HMAC-SHA256 Credential=AKIA/20260102/us-east-1/gamelift/aws4_request, SignedHeaders=host;x-amz-date, Signature=' +
+        'a'.repeat(64),
+      InvalidSignature,
+    ],
+    [
+      'AWS4-HMAC-SHA256 Credential=AKIA/20260102/us-east-1/gamelift/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=' +
+        'a'.repeat(64),
+      InvalidSignature,
     ],
     [
       'AWS4-HMAC-SHA256 Credential=AKIA/20260102/mars/gamelift/aws4_request, SignedHeaders=host;x-amz-date, Signature=' +

@@ -5,8 +5,11 @@ import { Strategy } from 'passport-strategy';
 import type { Principal } from '../auth/principal.js';
 import { RolesService } from '../auth/roles.service.js';
 import { AccessKeysService } from './access-keys/access-keys.service.js';
-import { InvalidSignature, UnrecognizedClient } from './aws-errors.js';
+import { InvalidSignature, SerializationFailure, UnrecognizedClient } from './aws-errors.js';
 import { checkRequestDate, parseAuthorization, signedPartsOf, verifySignature } from './sigv4.js';
+
+/** The body types the GameLift endpoint reads (the others are not parsed, so their signature cannot be checked). */
+const GAMELIFT_CONTENT_TYPES = ['application/x-amz-json-1.1', 'application/json'];
 
 type Verify = (request: Request, done: (error: unknown, user?: Principal | false) => void) => void;
 
@@ -27,9 +30,11 @@ class RequestStrategy extends Strategy {
 
 /**
  * Passport strategy `sigv4`: AWS Signature V4 with Joinery's access keys.
- * Errors are the AWS types SDKs understand: UnrecognizedClientException
- * (no usable Authorization header, unknown or disabled key) and
- * InvalidSignatureException (bad signature, scope, or date skew).
+ * Errors are the AWS types SDKs understand: MissingAuthenticationTokenException
+ * (no Authorization header), IncompleteSignatureException (an unreadable one),
+ * UnrecognizedClientException (unknown or disabled key, a session token),
+ * InvalidSignatureException (bad signature, scope, unsigned required headers,
+ * or date skew) and SerializationException (a body type other than AWS JSON 1.1).
  */
 @Injectable()
 export class SigV4Strategy extends PassportStrategy(RequestStrategy, 'sigv4') {
@@ -43,6 +48,18 @@ export class SigV4Strategy extends PassportStrategy(RequestStrategy, 'sigv4') {
   async validate(request: Request & { rawBody?: Buffer }): Promise<Principal> {
     const parts = signedPartsOf(request);
     const authorization = parseAuthorization(request.headers.authorization);
+    // Temporary credentials carry a session token; Joinery issues none, so it cannot be valid (as AWS answers).
+    if (request.headers['x-amz-security-token'] !== undefined) throw new UnrecognizedClient();
+    const contentType = String(request.headers['content-type'] ?? '')
+      .split(';')[0]
+      .trim()
+      .toLowerCase();
+    if (!GAMELIFT_CONTENT_TYPES.includes(contentType)) {
+      throw new SerializationFailure(
+        `Content-Type ${contentType || '(none)'} is not supported: GameLift requests are ` +
+          'application/x-amz-json-1.1 (AWS JSON 1.1) or application/json',
+      );
+    }
     let key = await this.keys.usable(authorization.accessKeyId);
     if (!key) throw new UnrecognizedClient();
     const signedAt = checkRequestDate(parts, authorization, new Date());

@@ -1,7 +1,7 @@
 import { SignatureV4 } from '@smithy/signature-v4';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Sha256 } from '../common/sha256.js';
-import { InvalidSignature, UnrecognizedClient } from './aws-errors.js';
+import { IncompleteSignature, InvalidSignature, MissingAuthenticationToken } from './aws-errors.js';
 
 /** The service name requests must be signed for. */
 export const SIGNING_SERVICE = 'gamelift';
@@ -13,6 +13,8 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 const SIGNATURE = /^[0-9a-f]{64}$/;
 const HEADER_NAME = /^[a-z0-9!#$%&'*+.^_`|~-]+$/;
+/** Headers every signature must cover. */
+const REQUIRED_SIGNED_HEADERS = ['host', 'x-amz-date', 'x-amz-target', 'content-type'];
 
 /** What the `Authorization` header of a SigV4 request says. */
 export interface SigV4Authorization {
@@ -40,17 +42,19 @@ export interface IncomingSignedRequest {
 
 /**
  * Parses `AWS4-HMAC-SHA256 Credential=AKID/20250101/us-east-1/gamelift/aws4_request,
- * SignedHeaders=host;x-amz-date, Signature=<hex>`. A missing or unreadable header
- * is UnrecognizedClientException; a readable one with a wrong scope is InvalidSignatureException.
+ * SignedHeaders=host;x-amz-date, Signature=<hex>`. A missing header is
+ * MissingAuthenticationTokenException, an unreadable one IncompleteSignatureException
+ * (as AWS answers them); a readable one with a wrong scope is InvalidSignatureException.
  */
 export function parseAuthorization(header: string | string[] | undefined): SigV4Authorization {
+  if (header === undefined || header === '') throw new MissingAuthenticationToken();
   if (typeof header !== 'string' || header.length > 4096) {
-    throw new UnrecognizedClient('Missing Authentication Token: requests must be signed with AWS Signature V4');
+    throw new IncompleteSignature('The Authorization header is not an AWS Signature V4 header');
   }
   const space = header.indexOf(' ');
   const algorithm = space < 0 ? header : header.slice(0, space);
   if (algorithm !== ALGORITHM) {
-    throw new UnrecognizedClient(`Authorization must use ${ALGORITHM}`);
+    throw new IncompleteSignature(`Authorization header must use the ${ALGORITHM} algorithm`);
   }
   const fields = new Map<string, string>();
   for (const part of header.slice(space + 1).split(',')) {
@@ -61,12 +65,19 @@ export function parseAuthorization(header: string | string[] | undefined): SigV4
   const credential = fields.get('Credential');
   const signedHeaders = fields.get('SignedHeaders');
   const signature = fields.get('Signature');
+  const missing = [
+    ['Credential', credential],
+    ['Signature', signature],
+    ['SignedHeaders', signedHeaders],
+  ].filter(([, value]) => !value);
   if (!credential || !signedHeaders || !signature) {
-    throw new UnrecognizedClient('Authorization header requires Credential, SignedHeaders and Signature');
+    throw new IncompleteSignature(
+      missing.map(([name]) => `Authorization header requires '${name}' parameter.`).join(' '),
+    );
   }
   const scope = credential.split('/');
   if (scope.length !== 5 || !scope[0]) {
-    throw new UnrecognizedClient('Credential must be <access key id>/<date>/<region>/<service>/aws4_request');
+    throw new IncompleteSignature('Credential must be <access key id>/<date>/<region>/<service>/aws4_request');
   }
   const [accessKeyId, date, region, service, terminator] = scope;
   if (!/^\d{8}$/.test(date) || terminator !== 'aws4_request') {
@@ -82,8 +93,11 @@ export function parseAuthorization(header: string | string[] | undefined): SigV4
   if (headers.some((h) => !HEADER_NAME.test(h))) {
     throw new InvalidSignature('SignedHeaders must be a ;-separated list of lower-case header names');
   }
-  if (!headers.includes('host') || !headers.includes('x-amz-date')) {
-    throw new InvalidSignature("'Host' and 'X-Amz-Date' must be signed headers");
+  // The operation and the body's type are signed too, as the AWS SDKs do: else a captured request could be
+  // replayed as another operation (`AcceptPlayerSession` as `RemovePlayerSession`).
+  const unsigned = REQUIRED_SIGNED_HEADERS.filter((name) => !headers.includes(name));
+  if (unsigned.length) {
+    throw new InvalidSignature(`'Host', 'X-Amz-Date', 'X-Amz-Target' and 'Content-Type' must be signed headers`);
   }
   if (!SIGNATURE.test(signature)) {
     throw new InvalidSignature('Signature must be 64 lower-case hexadecimal characters');
