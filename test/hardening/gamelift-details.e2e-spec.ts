@@ -67,6 +67,35 @@ describe('GameLift details (issue 13)', () => {
     });
   });
 
+  describe('23: a write retried after it committed (what a client does after a 503)', () => {
+    it('answers as docs/gamelift.md says', async () => {
+      const token = { FleetId: FLEET_ID, MaximumPlayerSessionCount: 2, IdempotencyToken: 'retry-after-503' };
+      const first = await signedCall(base, 'CreateGameSession', token);
+      const again = await signedCall(base, 'CreateGameSession', token);
+      expect(again.body.GameSession.GameSessionId).toBe(first.body.GameSession.GameSessionId);
+      const id = first.body.GameSession.GameSessionId as string;
+      await expect(signedCall(base, 'ActivateGameSession', { GameSessionId: id })).resolves.toMatchObject({
+        status: 200,
+      });
+      const activatedAgain = await signedCall(base, 'ActivateGameSession', { GameSessionId: id });
+      const seat = await signedCall(base, 'CreatePlayerSession', { GameSessionId: id, PlayerId: 'retrying' });
+      const seatAgain = await signedCall(base, 'CreatePlayerSession', { GameSessionId: id, PlayerId: 'retrying' });
+      expect(seatAgain.body.PlayerSession.PlayerSessionId).toBe(seat.body.PlayerSession.PlayerSessionId);
+      const ids = { GameSessionId: id, PlayerSessionId: seat.body.PlayerSession.PlayerSessionId as string };
+      const accepted = await signedCall(base, 'AcceptPlayerSession', ids);
+      const acceptedAgain = await signedCall(base, 'AcceptPlayerSession', ids);
+      const removed = await signedCall(base, 'RemovePlayerSession', ids);
+      const removedAgain = await signedCall(base, 'RemovePlayerSession', ids);
+      const terminate = { GameSessionId: id, TerminationMode: 'FORCE_TERMINATE' };
+      const terminated = await signedCall(base, 'TerminateGameSession', terminate);
+      const terminatedAgain = await signedCall(base, 'TerminateGameSession', terminate);
+      const type = (r: { status: number; body: { __type?: string } }) => r.body.__type ?? r.status;
+      expect(
+        [activatedAgain, accepted, acceptedAgain, removed, removedAgain, terminated, terminatedAgain].map(type),
+      ).toEqual([200, 200, 'InvalidGameSessionStatusException', 200, 200, 200, 'InvalidGameSessionStatusException']);
+    });
+  });
+
   describe('22: GameLift details', () => {
     it('a session token (temporary credentials) is an UnrecognizedClientException', async () => {
       const client = gameLiftClient(base, {
