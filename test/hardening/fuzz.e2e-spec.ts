@@ -38,14 +38,12 @@ const FIELD_VALUES: Record<string, string> = {
   array: '[]',
   constructor_key: '{"constructor": {"prototype": {"polluted": true}}}',
   proto_key: '{"__proto__": {"polluted": true}}',
-  prototype_key: '{"prototype": "x"}',
   huge_int: '9223372036854775808',
-  huge_negative: '-9223372036854775809',
   overflow: '1e400',
   deep: DEEP(40),
 };
 /** The classes tried on nested fields (`client_settings.platform`): fewer, to keep the fuzz fast. */
-const NESTED_CLASSES = ['nul', 'null', 'array', 'huge_int'];
+const NESTED_CLASSES = ['nul', 'array', 'huge_int'];
 function valuesFor(field: string[]): [string, string][] {
   return Object.entries(FIELD_VALUES).filter(([what]) => field.length === 1 || NESTED_CLASSES.includes(what));
 }
@@ -81,14 +79,15 @@ interface Probe {
 
 /** Runs the probes `width` at a time. */
 async function runAll(probes: Probe[], width: number) {
-  const results: { route: string; what: string; status: number; body: unknown }[] = [];
+  const results: { route: string; what: string; status: number; body: unknown; ms: number }[] = [];
   let next = 0;
   await Promise.all(
     Array.from({ length: width }, async () => {
       while (next < probes.length) {
         const probe = probes[next++];
+        const started = Date.now();
         const { status, body } = await probe.send();
-        results.push({ route: probe.route, what: probe.what, status, body });
+        results.push({ route: probe.route, what: probe.what, status, body, ms: Date.now() - started });
       }
     }),
   );
@@ -191,6 +190,8 @@ describe('Fuzz: every documented route, every value class (issue 13)', () => {
     };
 
     const probes: Probe[] = [];
+    /** A body schema's fields are fuzzed once, on the first route or operation taking it (its DTO validates them). */
+    const fuzzedSchemas = new Set<string>();
     const routes = new Set<string>();
     for (const [template, methods] of Object.entries(document.paths)) {
       if (template === '/') continue; // GameLift: below, one route per operation
@@ -229,7 +230,10 @@ describe('Fuzz: every documented route, every value class (issue 13)', () => {
           for (const [what, raw] of Object.entries(BODIES)) {
             probes.push({ route, what: `body ${what}`, send: send(pathWith(), raw) });
           }
-          for (const field of fieldPaths(bodySchema, schemas)) {
+          const schemaKey = JSON.stringify(bodySchema);
+          const fields = fuzzedSchemas.has(schemaKey) ? [] : fieldPaths(bodySchema, schemas);
+          fuzzedSchemas.add(schemaKey);
+          for (const field of fields) {
             for (const [what, value] of valuesFor(field)) {
               probes.push({
                 route,
@@ -256,7 +260,9 @@ describe('Fuzz: every documented route, every value class (issue 13)', () => {
       );
       const call = (rawBody: string) => () => signedCall(base, name, undefined, { rawBody });
       for (const [what, raw] of Object.entries(BODIES)) probes.push({ route, what: `body ${what}`, send: call(raw) });
-      for (const field of fields) {
+      const fuzzed = fuzzedSchemas.has(input.name) ? [] : fields;
+      fuzzedSchemas.add(input.name);
+      for (const field of fuzzed) {
         for (const [what, value] of valuesFor(field)) {
           probes.push({
             route,
@@ -282,13 +288,13 @@ describe('Fuzz: every documented route, every value class (issue 13)', () => {
     );
 
     const started = Date.now();
-    const results = await runAll(probes, 8);
+    const results = await runAll(probes, 12);
     if (process.env.FUZZ_STATS) {
       const counts: Record<string, number> = {};
       for (const r of results) counts[r.status] = (counts[r.status] ?? 0) + 1;
       console.log(`${probes.length} probes in ${Date.now() - started} ms`, counts);
       const per: Record<string, number> = {};
-      for (const p of probes) per[p.route] = (per[p.route] ?? 0) + 1;
+      for (const r of results) per[r.route] = (per[r.route] ?? 0) + r.ms;
       console.log(per);
     }
     expect(results).toHaveLength(probes.length);
