@@ -5,6 +5,7 @@ import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import sonicBoom, { type SonicBoomOpts } from 'sonic-boom';
 import { AppConfig } from '../config/config.js';
+import { errorSerializer } from './error-serializer.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** Probes and scrapes: never access-logged. */
@@ -88,6 +89,8 @@ export function requestId(request: IncomingMessage, response: ServerResponse): s
                     ? 'info'
                     : 'silent',
             serializers: {
+              // Errors without SQL parameters or driver details (see error-serializer.ts).
+              err: errorSerializer,
               req: (request: { id: string; method: string; url: string }) => ({
                 id: request.id,
                 method: request.method,

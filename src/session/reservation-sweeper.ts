@@ -37,13 +37,13 @@ export class ReservationSweeper implements OnApplicationBootstrap, OnModuleDestr
     await this.running;
   }
 
-  /** One sweep: batches until a batch is not full. Returns the seats timed out. */
+  /** One sweep: batches of BATCH sessions until one frees nothing (at most 50). Returns the seats timed out. */
   async sweep(): Promise<number> {
     let total = 0;
     for (let batches = 0; batches < 50 && !this.stopped; batches++) {
       const expired = await this.ledger.sweepReservations(BATCH);
       total += expired;
-      if (expired < BATCH) break;
+      if (expired === 0) break;
     }
     return total;
   }

@@ -801,6 +801,16 @@ describe('joinery_accept_seat', () => {
     await expect(accept(reserved)).resolves.toBe('invalid_status');
   });
 
+  it('gives the session its leader back when the leader left while the others were reserved', async () => {
+    const session = await newSession({ keepAlive: true });
+    const leader = await seat(session, 'p-lead', { role: 'leader' });
+    const reserved = await seat(session, 'p-r', { status: 'RESERVED' });
+    await expect(value(`joinery_release_seat($1, 'COMPLETED')`, [leader])).resolves.toBe('released');
+    expect((await seatRow(reserved)).role).toBe('member');
+    await expect(accept(reserved)).resolves.toBe('accepted');
+    expect(await seatRow(reserved)).toMatchObject({ status: 'ACTIVE', role: 'leader' });
+  });
+
   it('refuses an invitation, a seat of a session no longer active, an unknown seat', async () => {
     const session = await newSession({ keepAlive: true });
     await seat(session, 'p-host');
@@ -895,6 +905,26 @@ describe('joinery_join_session', () => {
         ],
       )
     )[0];
+
+  it("times out the player's own overdue invitation first: a private session then refuses them", async () => {
+    const session = await newSession({ public: false, keepAlive: true });
+    await seat(session, 'p-host', { role: 'leader' });
+    const invitation = await seat(session, 'p-late', { role: 'invited', inviter: 'p-host' });
+    await makeOverdue(invitation);
+    await expect(join(session, 'p-late', { profile: STEAM })).resolves.toMatchObject({ outcome: 'not_joinable' });
+    expect((await seatRow(invitation)).status).toBe('TIMEDOUT');
+    expect((await sessionRow(session)).player_count).toBe(1);
+  });
+
+  it("times out the player's own overdue reservation first: the player then joins afresh", async () => {
+    const session = await newSession({ keepAlive: true });
+    const stale = await seat(session, 'p-stale', { status: 'RESERVED' });
+    await makeOverdue(stale);
+    const again = await join(session, 'p-stale', { profile: STEAM });
+    expect(again.outcome).toBe('joined');
+    expect(again.seat_id).not.toBe(stale);
+    expect((await seatRow(stale)).status).toBe('TIMEDOUT');
+  });
 
   it('joins an open session as an ACTIVE member; again is existing', async () => {
     const session = await newSession({ teams: 2, teamSize: 2 });
