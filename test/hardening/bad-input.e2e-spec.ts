@@ -252,15 +252,15 @@ describe('Bad input is refused in the protocol shape (issue 13)', () => {
       expect(audit.body.detail[0]).toMatchObject({ loc: ['query', 'after'], type: 'less_than_equal' });
     });
 
-    it('Cookie: Authorization=% is a malformed token', async () => {
+    it('Cookie: Authorization=% is no token', async () => {
       const result = await http(base, 'GET', '/session/v1/player/me/session', {
         headers: { cookie: 'Authorization=%' },
       });
       expect(result.status).toBe(403);
       expect(result.body).toEqual({
         auth_success: false,
-        error_code: 'auth_malformed_access',
-        desc: 'Invalid Authorization - malformed access token',
+        error_code: 'auth_not_jwt',
+        desc: 'Invalid Authorization - no bearer token in the Authorization header or cookie',
       });
     });
   });
