@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { LRUCache } from 'lru-cache';
 import type { Repository } from 'typeorm';
 import { Conflict, InvalidRequest, NotFound, PermissionDenied } from '../common/errors.js';
 import { RoleEntity } from './entities/role.entity.js';
@@ -10,16 +11,16 @@ const CACHE_TTL_MS = 10_000;
 /** Role → permissions, read from the database and cached briefly (roles change rarely). */
 @Injectable()
 export class RolesService {
-  private cache = new Map<string, { permissions: string[]; expires: number }>();
+  private readonly cache = new LRUCache<string, string[]>({ max: 1_000, ttl: CACHE_TTL_MS });
 
   constructor(@InjectRepository(RoleEntity) private readonly roles: Repository<RoleEntity>) {}
 
   async permissionsOf(role: string): Promise<string[]> {
     const cached = this.cache.get(role);
-    if (cached && cached.expires > Date.now()) return cached.permissions;
+    if (cached) return cached;
     const row = await this.roles.findOne({ where: { name: role } });
     const permissions = row?.permissions ?? [];
-    this.cache.set(role, { permissions, expires: Date.now() + CACHE_TTL_MS });
+    this.cache.set(role, permissions);
     return permissions;
   }
 
