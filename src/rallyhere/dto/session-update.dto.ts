@@ -3,6 +3,7 @@ import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
+  IsObject,
   IsOptional,
   IsString,
   MaxLength,
@@ -46,6 +47,7 @@ export class SessionUpdateDto {
   joinable?: boolean;
 
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => SessionJoinabilityUpdateDto)
   joinability?: SessionJoinabilityUpdateDto;
