@@ -5,7 +5,7 @@ import type { Principal } from '../auth/principal.js';
 import { HttpValidationErrorDto } from '../common/dto/error.dto.js';
 import { playerOf, RallyHereSessionsService } from './rallyhere-sessions.service.js';
 import { BrowserQueryDto, BrowserResponseDto, PlayerSessionsDto } from './dto/player-sessions.dto.js';
-import { PlayerUuidParamsDto } from './dto/params.dto.js';
+import { PlayerIdParamsDto, PlayerUuidParamsDto } from './dto/params.dto.js';
 import { toBrowserSessionInfo, toPlayerSessionsDto } from './session.view.js';
 
 @ApiTags('Sessions')
@@ -31,6 +31,33 @@ export class RallyHerePlayerController {
     @Param() params: PlayerUuidParamsDto,
   ): Promise<PlayerSessionsDto> {
     return toPlayerSessionsDto(await this.sessions.playerSessions(principal, params.player_uuid));
+  }
+
+  /** **Deprecated**: as `GET /session/v1/player/{player_uuid}/session`. */
+  @Get('v1/player/uuid/:player_uuid/session')
+  @Auth('session:*', 'session:read-player:any', 'session:read-player:self')
+  @ApiOperation({
+    summary: 'Get Player Sessions By Uuid',
+    operationId: 'get_player_sessions_by_uuid',
+    deprecated: true,
+  })
+  async ofPlayerDeprecated(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: PlayerUuidParamsDto,
+  ): Promise<PlayerSessionsDto> {
+    return toPlayerSessionsDto(await this.sessions.playerSessions(principal, params.player_uuid));
+  }
+
+  /** **Deprecated**: a player's sessions, the player named by their legacy integer id. */
+  @Get('v1/player/id/:player_id/session')
+  @Auth('session:*', 'session:read-player:any', 'session:read-player:self')
+  @ApiOperation({ summary: 'Get Player Sessions', operationId: 'get_player_sessions', deprecated: true })
+  async ofPlayerById(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: PlayerIdParamsDto,
+  ): Promise<PlayerSessionsDto> {
+    const playerUuid = await this.sessions.playerUuidOfLegacyId(params.player_id);
+    return toPlayerSessionsDto(await this.sessions.playerSessions(principal, playerUuid));
   }
 
   /** Public sessions of a type with a free seat, oldest first; `cursor` 0 in the answer means the last page. */

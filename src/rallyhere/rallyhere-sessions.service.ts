@@ -1,14 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { hasPermission } from '../auth/permissions.js';
 import type { Principal } from '../auth/principal.js';
-import { InvalidRequest, PermissionDenied } from '../common/errors.js';
+import { DomainError, InvalidRequest, PermissionDenied } from '../common/errors.js';
 import { CrossplayService } from '../crossplay/crossplay.service.js';
 import type { SeatEntity } from '../session/entities/seat.entity.js';
 import { type Actor, type JoiningPlayer, type SeatAssignment, SessionLedger } from '../session/session-ledger.js';
 import { type SessionSnapshot, SessionReader } from '../session/session-reader.js';
-import { PlayerNotInSession, SessionNotFound } from '../session/session.errors.js';
+import { PlayerNotInSession, SessionNotFound, UnknownPlayer } from '../session/session.errors.js';
+import { Sql } from '../database/sql.js';
 import type { CreateOrJoinRequestDto, SelfSessionPlayerUpdateRequestDto } from './dto/create-or-join.dto.js';
-import type { PlayerInviteRequestDto } from './dto/session-player.dto.js';
+import type { PlayerInviteRequestDto, SessionPlayerUpdateRequestDto } from './dto/session-player.dto.js';
 import type { SessionUpdateDto } from './dto/session-update.dto.js';
 
 /** The caller as a player: only player tokens hold seats through the RallyHere API. */
@@ -24,6 +25,22 @@ export function playerOf(principal: Principal): string {
 
 function actor(principal: Principal, anyPermission: string): Actor {
   return { playerId: principal.playerUuid, privileged: hasPermission(principal.permissions, anyPermission) };
+}
+
+/**
+ * Join by id lists 403 for every refusal (RallyHere's spec: 200, 403, 404, 422): a full session or team, a
+ * closed session, a wrong password, a crossplay mismatch and an unknown team answer 403 with their own
+ * `error_code`; `session_not_found` stays 404 (the Unreal SDK checks it).
+ */
+async function refusedAsForbidden<T>(operation: Promise<T>): Promise<T> {
+  try {
+    return await operation;
+  } catch (error) {
+    if (error instanceof DomainError && error.kind !== 'not_found' && error.kind !== 'unavailable') {
+      throw new PermissionDenied(error.message, error.code);
+    }
+    throw error;
+  }
 }
 
 export interface PlayerSessionsView {
@@ -43,6 +60,7 @@ export class RallyHereSessionsService {
     private readonly ledger: SessionLedger,
     private readonly reader: SessionReader,
     private readonly crossplay: CrossplayService,
+    private readonly sql: Sql,
   ) {}
 
   createOrJoin(principal: Principal, request: CreateOrJoinRequestDto): Promise<SeatAssignment> {
@@ -61,8 +79,74 @@ export class RallyHereSessionsService {
   }
 
   async join(principal: Principal, sessionId: string, request: SelfSessionPlayerUpdateRequestDto): Promise<SeatEntity> {
-    const seat = await this.ledger.join(sessionId, this.joiningPlayer(playerOf(principal), request));
+    const seat = await refusedAsForbidden(
+      this.ledger.join(sessionId, this.joiningPlayer(principal, playerOf(principal), request)),
+    );
     return this.seatOrFail(seat);
+  }
+
+  /**
+   * RallyHere's player update (the deprecated `/player/uuid/{uuid}`, `/player/id/{id}` and
+   * `/player/{uuid}` forms), over the same ledger functions as the v2 routes: a player not in the session is
+   * invited (or, for the caller themselves, joins); one in it is moved (`team_id`), gets new custom data, or is
+   * promoted (`status: leader`).
+   */
+  async updateSessionPlayer(
+    principal: Principal,
+    sessionId: string,
+    playerUuid: string,
+    request: SessionPlayerUpdateRequestDto,
+  ): Promise<SeatEntity> {
+    const snapshot = await this.activeSnapshot(sessionId);
+    const seat = snapshot.seats.find((s) => s.playerId === playerUuid);
+    const self = playerUuid === principal.playerUuid && request.status !== 'invited';
+    if (!seat || (seat.role === 'invited' && self)) {
+      if (self) {
+        const joined = await refusedAsForbidden(
+          this.ledger.join(sessionId, {
+            playerId: playerUuid,
+            teamId: request.team_id,
+            customData: request.custom_data,
+          }),
+        );
+        return this.seatOrFail(joined);
+      }
+      return this.invite(principal, sessionId, playerUuid, {
+        team_id: request.team_id,
+        overflow_action: request.overflow_action,
+        custom_data: request.custom_data,
+      });
+    }
+    if ((request.team_id !== undefined && request.team_id !== seat.teamId) || request.custom_data !== undefined) {
+      await this.updatePlayer(principal, sessionId, playerUuid, {
+        teamId: request.team_id,
+        customData: request.custom_data,
+      });
+    }
+    if (request.status === 'leader' && seat.role !== 'leader') {
+      await this.ledger.promote(sessionId, playerUuid, actor(principal, 'session:promote:any'));
+    }
+    return this.seatInSession(sessionId, playerUuid);
+  }
+
+  /** Moves a player to another team, or changes their custom data. */
+  async updatePlayer(
+    principal: Principal,
+    sessionId: string,
+    playerUuid: string,
+    changes: { teamId?: number; customData?: Record<string, string> },
+  ): Promise<SeatEntity> {
+    await this.ledger.updatePlayer(sessionId, playerUuid, actor(principal, 'session:update-player:any'), changes);
+    return this.seatInSession(sessionId, playerUuid);
+  }
+
+  /** The UUID of a player named by their legacy integer id (the deprecated `/player/id/{player_id}` routes). */
+  async playerUuidOfLegacyId(playerId: number): Promise<string> {
+    const [row] = await this.sql.read<{ id: string }>(`SELECT id::text AS id FROM player WHERE legacy_id = $1`, [
+      playerId,
+    ]);
+    if (!row) throw new UnknownPlayer(String(playerId));
+    return row.id;
   }
 
   leave(principal: Principal, sessionId: string): Promise<void> {
@@ -189,7 +273,11 @@ export class RallyHereSessionsService {
     return seat;
   }
 
-  private joiningPlayer(playerId: string, request: SelfSessionPlayerUpdateRequestDto): JoiningPlayer {
+  private joiningPlayer(
+    principal: Principal,
+    playerId: string,
+    request: SelfSessionPlayerUpdateRequestDto,
+  ): JoiningPlayer {
     return {
       playerId,
       clientVersion: request.client_version,

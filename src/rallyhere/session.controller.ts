@@ -16,12 +16,33 @@ import {
   SelfSessionPlayerUpdateRequestDto,
   SessionJoinResponseDto,
 } from './dto/create-or-join.dto.js';
-import { PagedPlayersResponseDto, PageQueryDto } from './dto/player-sessions.dto.js';
-import { PlayerInviteRequestDto, ReasonQueryDto, SessionPlayerUpdateResponseDto } from './dto/session-player.dto.js';
+import { PagedPlayersResponseDto, PlayersPageQueryDto } from './dto/player-sessions.dto.js';
+import {
+  PlayerInviteRequestDto,
+  PlayerMoveRequestDto,
+  PlayerUpdateRequestDto,
+  ReasonQueryDto,
+  SessionPlayerUpdateRequestDto,
+  SessionPlayerUpdateResponseDto,
+} from './dto/session-player.dto.js';
 import { SessionUpdateDto } from './dto/session-update.dto.js';
 import { SessionDto, SessionPlayerDto } from './dto/session.dto.js';
-import { SessionIdParamsDto, SessionPlayerParamsDto } from './dto/params.dto.js';
+import {
+  RefreshTtlQueryDto,
+  SessionIdParamsDto,
+  SessionPlayerIdParamsDto,
+  SessionPlayerParamsDto,
+} from './dto/params.dto.js';
 import { toPlayerUpdateResponse, toSessionDto, toSessionPlayerDto } from './session.view.js';
+
+/** The deprecated player update covers invites, moves and promotions: any of their permissions. */
+const UPDATE_PLAYER = [
+  'session:*',
+  'session:update-player:any',
+  'session:update-player:self',
+  'session:promote:any',
+  'session:promote:self',
+];
 
 const NOT_FOUND = { type: HzApiErrorModelDto, description: '`session_not_found`, `player_not_in_session`' };
 
@@ -62,7 +83,11 @@ export class SessionController {
   @Auth('session:*', 'session:read:any', 'session:read:self')
   @ApiOperation({ summary: 'Get Session By Id', operationId: 'get_session_by_id' })
   @ApiNotFoundResponse(NOT_FOUND)
-  async get(@CurrentPrincipal() principal: Principal, @Param() params: SessionIdParamsDto): Promise<SessionDto> {
+  async get(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: SessionIdParamsDto,
+    @Query() _query: RefreshTtlQueryDto,
+  ): Promise<SessionDto> {
     const { snapshot, full } = await this.sessions.view(principal, params.session_id);
     return toSessionDto(snapshot, full);
   }
@@ -77,6 +102,7 @@ export class SessionController {
     @CurrentPrincipal() principal: Principal,
     @Param() params: SessionIdParamsDto,
     @Body() body: SessionUpdateDto,
+    @Query() _query: RefreshTtlQueryDto,
   ): Promise<SessionDto> {
     await this.sessions.update(principal, params.session_id, body);
     const { snapshot, full } = await this.sessions.view(principal, params.session_id);
@@ -90,7 +116,11 @@ export class SessionController {
   @ApiOperation({ summary: 'Delete Session', operationId: 'delete_session' })
   @ApiNoContentResponse({ description: 'Closed' })
   @ApiNotFoundResponse(NOT_FOUND)
-  async close(@CurrentPrincipal() principal: Principal, @Param() params: SessionIdParamsDto): Promise<void> {
+  async close(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: SessionIdParamsDto,
+    @Query() _query: RefreshTtlQueryDto,
+  ): Promise<void> {
     await this.sessions.close(principal, params.session_id);
   }
 
@@ -112,6 +142,7 @@ export class SessionController {
     @CurrentPrincipal() principal: Principal,
     @Param() params: SessionIdParamsDto,
     @Body() body: SelfSessionPlayerUpdateRequestDto,
+    @Query() _query: RefreshTtlQueryDto,
   ): Promise<SessionPlayerUpdateResponseDto> {
     return toPlayerUpdateResponse(await this.sessions.join(principal, params.session_id, body));
   }
@@ -139,7 +170,7 @@ export class SessionController {
   async players(
     @CurrentPrincipal() principal: Principal,
     @Param() params: SessionIdParamsDto,
-    @Query() query: PageQueryDto,
+    @Query() query: PlayersPageQueryDto,
   ): Promise<PagedPlayersResponseDto> {
     const { snapshot, full } = await this.sessions.view(principal, params.session_id);
     const offset = query.cursor ?? 0;
@@ -157,6 +188,7 @@ export class SessionController {
   async player(
     @CurrentPrincipal() principal: Principal,
     @Param() params: SessionPlayerParamsDto,
+    @Query() _query: RefreshTtlQueryDto,
   ): Promise<SessionPlayerDto> {
     const { seat, full } = await this.sessions.player(principal, params.session_id, params.player_uuid);
     return toSessionPlayerDto(seat, full);
@@ -189,6 +221,7 @@ export class SessionController {
   async promote(
     @CurrentPrincipal() principal: Principal,
     @Param() params: SessionPlayerParamsDto,
+    @Query() _query: RefreshTtlQueryDto,
   ): Promise<SessionPlayerUpdateResponseDto> {
     return toPlayerUpdateResponse(await this.sessions.promote(principal, params.session_id, params.player_uuid));
   }
@@ -211,7 +244,152 @@ export class SessionController {
     @CurrentPrincipal() principal: Principal,
     @Param() params: SessionPlayerParamsDto,
     @Body() body: PlayerInviteRequestDto,
+    @Query() _query: RefreshTtlQueryDto,
   ): Promise<SessionPlayerUpdateResponseDto> {
     return toPlayerUpdateResponse(await this.sessions.invite(principal, params.session_id, params.player_uuid, body));
+  }
+
+  /** Move a player to another team: the player themselves (when the template allows it), the leader, or `session:update-player:any`. */
+  @Post('v2/session/:session_id/player/:player_uuid\\:move')
+  @HttpCode(200)
+  @Auth('session:*', 'session:update-player:any', 'session:update-player:self')
+  @ApiOperation({ summary: 'Move Player By Uuid', operationId: 'move_player_by_uuid_v2' })
+  @ApiBadRequestResponse({ type: HzApiErrorModelDto, description: '`team_full`, `invalid_team_id`' })
+  @ApiNotFoundResponse(NOT_FOUND)
+  async move(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: SessionPlayerParamsDto,
+    @Body() body: PlayerMoveRequestDto,
+    @Query() _query: RefreshTtlQueryDto,
+  ): Promise<SessionPlayerUpdateResponseDto> {
+    return toPlayerUpdateResponse(
+      await this.sessions.updatePlayer(principal, params.session_id, params.player_uuid, { teamId: body.team_id }),
+    );
+  }
+
+  /** Update a player's custom data: the player themselves, the leader, or `session:update-player:any`. */
+  @Post('v2/session/:session_id/player/:player_uuid')
+  @HttpCode(200)
+  @Auth('session:*', 'session:update-player:any', 'session:update-player:self')
+  @ApiOperation({ summary: 'Update Player By Uuid', operationId: 'update_player_by_uuid_v2' })
+  @ApiNotFoundResponse(NOT_FOUND)
+  async updatePlayerV2(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: SessionPlayerParamsDto,
+    @Body() body: PlayerUpdateRequestDto,
+    @Query() _query: RefreshTtlQueryDto,
+  ): Promise<SessionPlayerUpdateResponseDto> {
+    return toPlayerUpdateResponse(
+      await this.sessions.updatePlayer(principal, params.session_id, params.player_uuid, {
+        customData: body.custom_data ?? {},
+      }),
+    );
+  }
+
+  /**
+   * **Deprecated** (the Unreal SDK still calls it): add or invite a player, or change one already in the session.
+   * A player not in the session is invited (the caller themselves joins); one in it is moved (`team_id`), gets
+   * new custom data, or is promoted (`status: leader`). The same ledger functions as the v2 routes.
+   */
+  @Post('v1/session/:session_id/player/uuid/:player_uuid')
+  @HttpCode(200)
+  @Auth(...UPDATE_PLAYER)
+  @ApiOperation({
+    summary: 'Update Session Player By Uuid',
+    operationId: 'update_session_player_by_uuid',
+    deprecated: true,
+  })
+  @ApiNotFoundResponse(NOT_FOUND)
+  async updateByUuid(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: SessionPlayerParamsDto,
+    @Body() body: SessionPlayerUpdateRequestDto,
+    @Query() _query: RefreshTtlQueryDto,
+  ): Promise<SessionPlayerUpdateResponseDto> {
+    return toPlayerUpdateResponse(
+      await this.sessions.updateSessionPlayer(principal, params.session_id, params.player_uuid, body),
+    );
+  }
+
+  /** **Deprecated**: kick a player, or cancel their invitation (as `DELETE .../player/{player_uuid}`). */
+  @Delete('v1/session/:session_id/player/uuid/:player_uuid')
+  @HttpCode(204)
+  @Auth('session:*', 'session:update-player:any', 'session:update-player:self')
+  @ApiOperation({
+    summary: 'Kick Player From Session By Uuid',
+    operationId: 'kick_player_from_session_by_uuid',
+    deprecated: true,
+  })
+  @ApiNoContentResponse({ description: 'Removed' })
+  @ApiNotFoundResponse(NOT_FOUND)
+  async kickByUuid(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: SessionPlayerParamsDto,
+    @Query() _query: ReasonQueryDto,
+  ): Promise<void> {
+    await this.sessions.kick(principal, params.session_id, params.player_uuid);
+  }
+
+  /** **Deprecated**: the player update of `.../player/uuid/{player_uuid}`, the player named by their legacy id. */
+  @Post('v1/session/:session_id/player/id/:player_id')
+  @HttpCode(200)
+  @Auth(...UPDATE_PLAYER)
+  @ApiOperation({
+    summary: 'Update Session Player By Id',
+    operationId: 'update_session_player_by_id',
+    deprecated: true,
+  })
+  @ApiNotFoundResponse({ type: HzApiErrorModelDto, description: '`session_not_found`, `player_not_found`' })
+  async updateById(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: SessionPlayerIdParamsDto,
+    @Body() body: SessionPlayerUpdateRequestDto,
+    @Query() _query: RefreshTtlQueryDto,
+  ): Promise<SessionPlayerUpdateResponseDto> {
+    const playerUuid = await this.sessions.playerUuidOfLegacyId(params.player_id);
+    return toPlayerUpdateResponse(
+      await this.sessions.updateSessionPlayer(principal, params.session_id, playerUuid, body),
+    );
+  }
+
+  /** **Deprecated**: kick a player named by their legacy id. */
+  @Delete('v1/session/:session_id/player/id/:player_id')
+  @HttpCode(204)
+  @Auth('session:*', 'session:update-player:any', 'session:update-player:self')
+  @ApiOperation({
+    summary: 'Kick Player From Session By Id',
+    operationId: 'kick_player_from_session_by_id',
+    deprecated: true,
+  })
+  @ApiNoContentResponse({ description: 'Removed' })
+  @ApiNotFoundResponse({ type: HzApiErrorModelDto, description: '`session_not_found`, `player_not_found`' })
+  async kickById(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: SessionPlayerIdParamsDto,
+    @Query() _query: ReasonQueryDto,
+  ): Promise<void> {
+    const playerUuid = await this.sessions.playerUuidOfLegacyId(params.player_id);
+    await this.sessions.kick(principal, params.session_id, playerUuid);
+  }
+
+  /** **Deprecated**: the player update of `.../player/uuid/{player_uuid}`. */
+  @Post('v1/session/:session_id/player/:player_uuid')
+  @HttpCode(200)
+  @Auth(...UPDATE_PLAYER)
+  @ApiOperation({
+    summary: 'Update Session Player By Uuid',
+    operationId: 'update_session_player_by_uuid_v2',
+    deprecated: true,
+  })
+  @ApiNotFoundResponse(NOT_FOUND)
+  async updateByUuidV1(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: SessionPlayerParamsDto,
+    @Body() body: SessionPlayerUpdateRequestDto,
+    @Query() _query: RefreshTtlQueryDto,
+  ): Promise<SessionPlayerUpdateResponseDto> {
+    return toPlayerUpdateResponse(
+      await this.sessions.updateSessionPlayer(principal, params.session_id, params.player_uuid, body),
+    );
   }
 }

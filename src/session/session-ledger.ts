@@ -262,6 +262,33 @@ export class SessionLedger {
     this.refuse(outcome, sessionId, playerId, 'Only the session leader may remove other players');
   }
 
+  /**
+   * Changes a seated player's team or custom data: the player themselves (their team only when the template lets
+   * players change teams), or the leader, or a privileged actor.
+   */
+  async updatePlayer(
+    sessionId: string,
+    playerId: string,
+    actor: Actor,
+    changes: { teamId?: number; customData?: Record<string, string> },
+  ): Promise<void> {
+    if (!isUuid(sessionId)) throw new SessionNotFound(sessionId);
+    const [{ outcome }] = await this.sql.query<{ outcome: string }>(
+      `SELECT joinery_update_player($1, $2, $3, $4, $5, $6) AS outcome`,
+      [
+        sessionId,
+        playerId,
+        actor.playerId ?? null,
+        actor.privileged,
+        changes.teamId ?? null,
+        changes.customData ? JSON.stringify(changes.customData) : null,
+      ],
+    );
+    if (outcome === 'invalid_team') throw new InvalidTeam(changes.teamId ?? -1);
+    if (outcome === 'full') throw new SessionFull(sessionId, changes.teamId);
+    this.refuse(outcome, sessionId, playerId, 'Only the session leader may change other players');
+  }
+
   /** Makes a member the leader (the leader or a privileged actor). */
   async promote(sessionId: string, playerId: string, actor: Actor): Promise<void> {
     if (!isUuid(sessionId)) throw new SessionNotFound(sessionId);

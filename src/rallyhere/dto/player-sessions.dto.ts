@@ -1,7 +1,19 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsDefined, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsDefined,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
 import { SessionTeamDto } from './session.dto.js';
+import { toBoolean } from './params.dto.js';
 
 /** RallyHere `PlayerSessionInvite`. */
 export class PlayerSessionInviteDto {
@@ -43,6 +55,14 @@ export class PageQueryDto {
   @Min(1)
   @Max(50)
   page_size?: number;
+}
+
+/** A page of a session's players, with RallyHere's `refresh_ttl`. */
+export class PlayersPageQueryDto extends PageQueryDto {
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  refresh_ttl?: boolean;
 }
 
 export class BrowserQueryDto extends PageQueryDto {
