@@ -19,6 +19,7 @@ export class RallyHerePlayerController {
   @Auth('session:*', 'session:read-player:any', 'session:read-player:self')
   @ApiOperation({ summary: 'Get Player Sessions Self', operationId: 'get_player_sessions_self' })
   async mine(@CurrentPrincipal() principal: Principal): Promise<PlayerSessionsDto> {
+    await this.sessions.seen(principal, true);
     return toPlayerSessionsDto(await this.sessions.playerSessions(principal, playerOf(principal)));
   }
 

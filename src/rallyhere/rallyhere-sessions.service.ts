@@ -2,7 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { hasPermission } from '../auth/permissions.js';
 import type { Principal } from '../auth/principal.js';
 import { DomainError, InvalidRequest, PermissionDenied } from '../common/errors.js';
-import { CrossplayService } from '../crossplay/crossplay.service.js';
+import { PLATFORMS } from '../crossplay/crossplay.js';
+import {
+  type ClientSettingsInput,
+  type CrossplayPreferencesInput,
+  CrossplayService,
+  type ResolvedSettings,
+} from '../crossplay/crossplay.service.js';
+import { AppConfig } from '../config/config.js';
+import type { GameSessionEntity } from '../session/entities/game-session.entity.js';
 import type { SeatEntity } from '../session/entities/seat.entity.js';
 import { type Actor, type JoiningPlayer, type SeatAssignment, SessionLedger } from '../session/session-ledger.js';
 import { type SessionSnapshot, SessionReader } from '../session/session-reader.js';
@@ -30,13 +38,14 @@ function actor(principal: Principal, anyPermission: string): Actor {
 /**
  * Join by id lists 403 for every refusal (RallyHere's spec: 200, 403, 404, 422): a full session or team, a
  * closed session, a wrong password, a crossplay mismatch and an unknown team answer 403 with their own
- * `error_code`; `session_not_found` stays 404 (the Unreal SDK checks it).
+ * `error_code`; `session_not_found` stays 404 (the Unreal SDK checks it), and too many wrong passwords 429 with
+ * Retry-After (a client should wait, not give up).
  */
 async function refusedAsForbidden<T>(operation: Promise<T>): Promise<T> {
   try {
     return await operation;
   } catch (error) {
-    if (error instanceof DomainError && error.kind !== 'not_found' && error.kind !== 'unavailable') {
+    if (error instanceof DomainError && !['not_found', 'unavailable', 'rate_limited'].includes(error.kind)) {
       throw new PermissionDenied(error.message, error.code);
     }
     throw error;
@@ -61,6 +70,7 @@ export class RallyHereSessionsService {
     private readonly reader: SessionReader,
     private readonly crossplay: CrossplayService,
     private readonly sql: Sql,
+    private readonly config: AppConfig,
   ) {}
 
   createOrJoin(principal: Principal, request: CreateOrJoinRequestDto): Promise<SeatAssignment> {
@@ -68,7 +78,8 @@ export class RallyHereSessionsService {
     return this.ledger.createOrJoin(request.session_type, request.region_id, {
       playerId: playerOf(principal),
       clientVersion: player?.client_version ?? request.client_version,
-      settings: this.crossplay.resolve(
+      settings: this.settingsOf(
+        principal,
         player?.client_settings ?? request.client_settings,
         player?.crossplay_preferences ?? request.crossplay_preferences,
       ),
@@ -185,12 +196,6 @@ export class RallyHereSessionsService {
   }
 
   async update(principal: Principal, sessionId: string, request: SessionUpdateDto): Promise<void> {
-    if (request.teams !== undefined) {
-      throw new InvalidRequest(
-        'teams_update_not_supported',
-        'Team sizes come from the session template and cannot be changed',
-      );
-    }
     await this.ledger.updateSession(
       sessionId,
       {
@@ -200,9 +205,30 @@ export class RallyHereSessionsService {
         platform: request.joinability?.platform,
         regionId: request.region_id,
         password: request.password,
+        teams: request.teams?.map((t) => ({ maxSize: t.max_size, customData: t.custom_data })),
       },
       actor(principal, 'session:update:any'),
     );
+  }
+
+  /** Lists the session in the browser, changes its listing (`listed`), or removes it. Leader, or `session:*`. */
+  async setBrowser(
+    principal: Principal,
+    sessionId: string,
+    listed: boolean,
+    customData?: Record<string, string>,
+  ): Promise<GameSessionEntity> {
+    await this.ledger.setBrowser(sessionId, listed, customData, actor(principal, 'session:*'));
+    return (await this.activeSnapshot(sessionId)).session;
+  }
+
+  /**
+   * A player's client polled (RallyHere's `refresh_ttl`, default true): seen now, for player_culling_timeout.
+   * Only players are seen; a client token polls for nobody.
+   */
+  async seen(principal: Principal, refreshTtl: boolean | undefined, sessionId?: string): Promise<void> {
+    if (refreshTtl === false || !principal.playerUuid) return;
+    await this.ledger.playerSeen(principal.playerUuid, sessionId);
   }
 
   close(principal: Principal, sessionId: string): Promise<void> {
@@ -273,6 +299,22 @@ export class RallyHereSessionsService {
     return seat;
   }
 
+  /**
+   * A player's crossplay settings. The platform is the login's: a platform login's platform wins over whatever
+   * the client states, and an anonymous login (which proves no platform) counts as `Anon`, so it never gets into a
+   * session restricted to a platform family. Only with CROSSPLAY_TRUST_CLIENT_PLATFORM (development) does an
+   * anonymous player's stated platform count. A client token (no player) states its own.
+   */
+  private settingsOf(
+    principal: Principal,
+    settings: ClientSettingsInput,
+    preferences?: CrossplayPreferencesInput,
+  ): ResolvedSettings {
+    const login = PLATFORMS.find((p) => p === principal.platform);
+    const trusted = login === undefined || (login === 'Anon' && this.config.crossplay.trustClientPlatform);
+    return this.crossplay.resolve(settings, preferences, trusted ? undefined : login);
+  }
+
   private joiningPlayer(
     principal: Principal,
     playerId: string,
@@ -281,7 +323,7 @@ export class RallyHereSessionsService {
     return {
       playerId,
       clientVersion: request.client_version,
-      settings: this.crossplay.resolve(request.client_settings, request.crossplay_preferences),
+      settings: this.settingsOf(principal, request.client_settings, request.crossplay_preferences),
       customData: request.custom_data,
       teamId: request.team_id,
       password: request.password,

@@ -16,7 +16,7 @@ import {
   SelfSessionPlayerUpdateRequestDto,
   SessionJoinResponseDto,
 } from './dto/create-or-join.dto.js';
-import { PagedPlayersResponseDto, PlayersPageQueryDto } from './dto/player-sessions.dto.js';
+import { BrowserInfoDto, PagedPlayersResponseDto, PlayersPageQueryDto } from './dto/player-sessions.dto.js';
 import {
   PlayerInviteRequestDto,
   PlayerMoveRequestDto,
@@ -33,7 +33,7 @@ import {
   SessionPlayerIdParamsDto,
   SessionPlayerParamsDto,
 } from './dto/params.dto.js';
-import { toPlayerUpdateResponse, toSessionDto, toSessionPlayerDto } from './session.view.js';
+import { toBrowserInfo, toPlayerUpdateResponse, toSessionDto, toSessionPlayerDto } from './session.view.js';
 
 /** The deprecated player update covers invites, moves and promotions: any of their permissions. */
 const UPDATE_PLAYER = [
@@ -86,8 +86,9 @@ export class SessionController {
   async get(
     @CurrentPrincipal() principal: Principal,
     @Param() params: SessionIdParamsDto,
-    @Query() _query: RefreshTtlQueryDto,
+    @Query() query: RefreshTtlQueryDto,
   ): Promise<SessionDto> {
+    await this.sessions.seen(principal, query.refresh_ttl, params.session_id);
     const { snapshot, full } = await this.sessions.view(principal, params.session_id);
     return toSessionDto(snapshot, full);
   }
@@ -96,7 +97,10 @@ export class SessionController {
   @Patch('v1/session/:session_id')
   @Auth('session:*', 'session:update:any', 'session:update:self')
   @ApiOperation({ summary: 'Update Session By Id', operationId: 'update_session_by_id' })
-  @ApiBadRequestResponse({ type: HzApiErrorModelDto, description: '`teams_update_not_supported`' })
+  @ApiBadRequestResponse({
+    type: HzApiErrorModelDto,
+    description: '`team_size_below_occupied`, `team_not_empty` (a `teams` change the seats do not allow)',
+  })
   @ApiNotFoundResponse(NOT_FOUND)
   async update(
     @CurrentPrincipal() principal: Principal,
@@ -172,6 +176,7 @@ export class SessionController {
     @Param() params: SessionIdParamsDto,
     @Query() query: PlayersPageQueryDto,
   ): Promise<PagedPlayersResponseDto> {
+    await this.sessions.seen(principal, query.refresh_ttl, params.session_id);
     const { snapshot, full } = await this.sessions.view(principal, params.session_id);
     const offset = query.cursor ?? 0;
     const size = query.page_size ?? 50;
@@ -188,8 +193,9 @@ export class SessionController {
   async player(
     @CurrentPrincipal() principal: Principal,
     @Param() params: SessionPlayerParamsDto,
-    @Query() _query: RefreshTtlQueryDto,
+    @Query() query: RefreshTtlQueryDto,
   ): Promise<SessionPlayerDto> {
+    await this.sessions.seen(principal, query.refresh_ttl, params.session_id);
     const { seat, full } = await this.sessions.player(principal, params.session_id, params.player_uuid);
     return toSessionPlayerDto(seat, full);
   }
@@ -391,5 +397,53 @@ export class SessionController {
     return toPlayerUpdateResponse(
       await this.sessions.updateSessionPlayer(principal, params.session_id, params.player_uuid, body),
     );
+  }
+
+  /**
+   * Register the session in the browser (`GET /session/v1/browser` lists only registered sessions), with the
+   * listing's custom data. The leader (for types whose template has `can_be_added_to_server_browser`), or
+   * `session:*`.
+   */
+  @Post('v1/session/:session_id/browser')
+  @HttpCode(200)
+  @Auth('session:*', 'session:update:browser')
+  @ApiOperation({ summary: 'Post Browser Info', operationId: 'post_browser_info' })
+  @ApiNotFoundResponse(NOT_FOUND)
+  async addToBrowser(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: SessionIdParamsDto,
+    @Body() body: BrowserInfoDto,
+    @Query() _query: RefreshTtlQueryDto,
+  ): Promise<BrowserInfoDto> {
+    return toBrowserInfo(await this.sessions.setBrowser(principal, params.session_id, true, body.custom_data ?? {}));
+  }
+
+  /** Change the session's browser listing (registering it if it was not). */
+  @Patch('v1/session/:session_id/browser')
+  @Auth('session:*', 'session:update:browser')
+  @ApiOperation({ summary: 'Update Browser Info', operationId: 'update_browser_info' })
+  @ApiNotFoundResponse(NOT_FOUND)
+  async updateBrowser(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: SessionIdParamsDto,
+    @Body() body: BrowserInfoDto,
+    @Query() _query: RefreshTtlQueryDto,
+  ): Promise<BrowserInfoDto> {
+    return toBrowserInfo(await this.sessions.setBrowser(principal, params.session_id, true, body.custom_data));
+  }
+
+  /** Remove the session from the browser. */
+  @Delete('v1/session/:session_id/browser')
+  @HttpCode(204)
+  @Auth('session:*', 'session:update:browser')
+  @ApiOperation({ summary: 'Delete Browser Info', operationId: 'delete_browser_info' })
+  @ApiNoContentResponse({ description: 'Removed from the browser' })
+  @ApiNotFoundResponse(NOT_FOUND)
+  async removeFromBrowser(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: SessionIdParamsDto,
+    @Query() _query: RefreshTtlQueryDto,
+  ): Promise<void> {
+    await this.sessions.setBrowser(principal, params.session_id, false);
   }
 }

@@ -12,6 +12,7 @@ function fakeLedger(results: (number | Error)[]) {
       if (next instanceof Error) throw next;
       return next;
     },
+    cullPlayers: async () => 0,
   } as unknown as SessionLedger;
   return { ledger, calls };
 }

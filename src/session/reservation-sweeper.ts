@@ -37,13 +37,18 @@ export class ReservationSweeper implements OnApplicationBootstrap, OnModuleDestr
     await this.running;
   }
 
-  /** One sweep: batches until a batch is not full. Returns the seats timed out. */
+  /**
+   * One sweep: overdue reservations, then players not seen past their session's player_culling_timeout, each
+   * in batches until a batch is not full. Returns the seats freed.
+   */
   async sweep(): Promise<number> {
     let total = 0;
-    for (let batches = 0; batches < 50 && !this.stopped; batches++) {
-      const expired = await this.ledger.sweepReservations(BATCH);
-      total += expired;
-      if (expired < BATCH) break;
+    for (const pass of [(n: number) => this.ledger.sweepReservations(n), (n: number) => this.ledger.cullPlayers(n)]) {
+      for (let batches = 0; batches < 50 && !this.stopped; batches++) {
+        const freed = await pass(BATCH);
+        total += freed;
+        if (freed < BATCH) break;
+      }
     }
     return total;
   }
@@ -61,7 +66,7 @@ export class ReservationSweeper implements OnApplicationBootstrap, OnModuleDestr
   private async tick(): Promise<void> {
     try {
       const expired = await this.sweep();
-      if (expired > 0) this.logger.log(`timed out ${expired} unaccepted reservation(s)`);
+      if (expired > 0) this.logger.log(`freed ${expired} seat(s): unaccepted reservations, unseen players`);
     } catch (error) {
       this.logger.warn({ err: error }, 'reservation sweep failed; retrying next tick');
     }

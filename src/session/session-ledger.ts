@@ -62,6 +62,8 @@ export interface SessionChanges {
   platform?: boolean;
   regionId?: string;
   password?: string;
+  /** New team sizes: the list's length is the number of teams (RallyHere `SessionUpdate.teams`). */
+  teams?: { maxSize?: number; customData?: Record<string, string> }[];
 }
 
 export interface ReservedSeat {
@@ -332,6 +334,7 @@ export class SessionLedger {
           joinable_platform: changes.platform,
           region_id: changes.regionId,
           password_digest: changes.password === undefined ? undefined : await hashSecret(changes.password),
+          teams: changes.teams?.map((t) => ({ max_size: t.maxSize, custom_data: t.customData })),
         }),
         actor.playerId ?? null,
         actor.privileged,
@@ -340,6 +343,10 @@ export class SessionLedger {
     if (outcome === 'not_found') throw new SessionNotFound(sessionId);
     if (outcome === 'forbidden')
       throw new PermissionDenied('Only the session leader may update the session', 'not_session_leader');
+    if (outcome === 'below_occupied')
+      throw new InvalidRequest('team_size_below_occupied', 'A team cannot be made smaller than its occupied seats');
+    if (outcome === 'team_not_empty') throw new InvalidRequest('team_not_empty', 'Only empty teams can be removed');
+    if (outcome === 'no_teams') throw new InvalidRequest('no_teams', 'A session needs at least one team');
   }
 
   /**
@@ -441,6 +448,41 @@ export class SessionLedger {
     );
     this.metrics.seatsTimedOut(expired);
     return expired;
+  }
+
+  /** Culls players not seen past their session's player_culling_timeout (a batch of sessions per call). */
+  async cullPlayers(sessionsPerBatch = 200): Promise<number> {
+    const [{ culled }] = await this.sql.query<{ culled: number }>(`SELECT joinery_cull_players($1) AS culled`, [
+      sessionsPerBatch,
+    ]);
+    return culled;
+  }
+
+  /** A player's client polled: seen now (in one session, or in all of theirs). */
+  async playerSeen(playerId: string, sessionId?: string): Promise<void> {
+    if (sessionId !== undefined && !isUuid(sessionId)) return;
+    await this.sql.query(`SELECT joinery_player_seen($1, $2)`, [playerId, sessionId ?? null], 'joinery_player_seen');
+  }
+
+  /** Lists a session in the browser (with the listing's custom data), or removes it. The leader or privileged. */
+  async setBrowser(
+    sessionId: string,
+    listed: boolean,
+    customData: Record<string, string> | undefined,
+    actor: Actor,
+  ): Promise<void> {
+    if (!isUuid(sessionId)) throw new SessionNotFound(sessionId);
+    const [{ outcome }] = await this.sql.query<{ outcome: string }>(
+      `SELECT joinery_set_browser($1, $2, $3, $4, $5) AS outcome`,
+      [sessionId, listed, customData ? JSON.stringify(customData) : null, actor.playerId ?? null, actor.privileged],
+    );
+    if (outcome === 'forbidden') {
+      throw new PermissionDenied(
+        'Only the session leader may list the session, and only for types players may add to the browser',
+        'not_session_leader',
+      );
+    }
+    this.refuse(outcome, sessionId, '', '');
   }
 
   /**

@@ -12,6 +12,7 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
+import { IsStringRecord } from '../../common/validators/string-record.js';
 import { SessionTeamDto } from './session.dto.js';
 import { toBoolean } from './params.dto.js';
 
@@ -100,4 +101,18 @@ export class BrowserResponseDto {
 export class PagedPlayersResponseDto {
   teams: SessionTeamDto[];
   cursor: number;
+}
+
+/** RallyHere `BrowserInfo`: a session's listing in the browser. */
+export class BrowserInfoDto {
+  /** The listing's custom data, shown in the browser (what players pick a session by). */
+  @IsOptional()
+  @IsStringRecord()
+  custom_data?: Record<string, string>;
+
+  /** When the session was listed (answers only; ignored in requests). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  created_timestamp?: string;
 }

@@ -70,12 +70,12 @@ BEGIN
 
   INSERT INTO seat (session_id, team_id, player_id, status, role, player_data, client_version, platform, input,
                     permitted_platform, permitted_input, cp_family, cp_input, cp_required_families, cp_allowed_inputs,
-                    custom_data, inviting_player_id, reserved_until, joined_at)
+                    custom_data, inviting_player_id, reserved_until, joined_at, last_seen_at)
   VALUES (p_session, v_team, v_player_id, p_status, v_role, p_player->>'player_data', p_player->>'client_version',
           p_player->>'platform', p_player->>'input', p_player->>'permitted_platform', p_player->>'permitted_input',
           v_cp_family, v_cp_input, v_cp_required, v_cp_allowed,
           coalesce(p_player->'custom_data', '{}'), p_inviting_player_id, p_reserved_until,
-          CASE WHEN p_status = 'ACTIVE' THEN now() END)
+          CASE WHEN p_status = 'ACTIVE' THEN now() END, now())
   RETURNING id INTO v_seat;
 
   UPDATE session_team SET player_count = player_count + 1 WHERE session_id = p_session AND team_id = v_team;
@@ -319,6 +319,7 @@ BEGIN
     UPDATE seat SET status = v_status, role = v_role,
                     joined_at = CASE WHEN v_status = 'ACTIVE' THEN now() END,
                     reserved_until = CASE WHEN v_status = 'RESERVED' THEN v_deadline END,
+                    last_seen_at = now(),
                     client_version = p_player->>'client_version', platform = p_player->>'platform',
                     input = p_player->>'input', permitted_platform = p_player->>'permitted_platform',
                     permitted_input = p_player->>'permitted_input', cp_family = v_cp_family,

@@ -107,19 +107,34 @@ BEGIN
   END IF;
 
   v_session := gen_random_uuid();
-  INSERT INTO game_session (id, type, public, region_id, fleet_id, location, max_players, keep_alive_on_empty,
-                            password_digest, created_via, cp_families_all, cp_required_families, cp_inputs_any,
-                            cp_inputs_allowed)
-  VALUES (v_session, p_type, t.default_public, p_region, p_fleet_id, coalesce(p_region, p_location),
-          t.num_teams * t.players_per_team, t.keep_alive_on_empty, p_password_digest, 'rallyhere',
-          joinery_cp_all_families(), 0, 0, joinery_cp_all_inputs());
-  INSERT INTO session_team (session_id, team_id, max_size)
-  SELECT v_session, n, t.players_per_team FROM generate_series(0, t.num_teams - 1) AS n;
+  PERFORM joinery_insert_rallyhere_session(v_session, t, p_region, p_fleet_id, p_location, p_password_digest);
 
   RETURN QUERY SELECT CASE WHEN a.outcome = 'joined' THEN 'created' ELSE a.outcome END, a.session_id, a.team_id,
                       a.seat_id, a.seat_role
     FROM joinery_add_player(v_session, coalesce(p_team, 0), 'ACTIVE', 'leader', NULL, NULL, p_player) a;
 END
+$$;
+
+-- A new RallyHere session of a template, empty: its teams, its culling timeout, its browser listing when the
+-- template adds sessions to the browser (auto_add_to_browser, with auto_browser_params as the listing's data).
+CREATE OR REPLACE FUNCTION joinery_insert_rallyhere_session(
+  p_session uuid, t session_template, p_region text, p_fleet_id text, p_location text, p_password_digest text
+) RETURNS void
+  LANGUAGE sql
+  AS $$
+  INSERT INTO game_session (id, type, public, region_id, fleet_id, location, max_players, keep_alive_on_empty,
+                            password_digest, created_via, cp_families_all, cp_required_families, cp_inputs_any,
+                            cp_inputs_allowed, player_culling_timeout, browser_listed, browser_custom_data,
+                            browser_listed_at)
+  VALUES (p_session, t.session_type, t.default_public, p_region, p_fleet_id, coalesce(p_region, p_location),
+          t.num_teams * t.players_per_team, t.keep_alive_on_empty, p_password_digest, 'rallyhere',
+          joinery_cp_all_families(), 0, 0, joinery_cp_all_inputs(),
+          nullif((t.config->>'player_culling_timeout')::integer, 0),
+          coalesce((t.config->>'auto_add_to_browser')::boolean, false),
+          coalesce(t.config->'auto_browser_params', '{}'),
+          CASE WHEN coalesce((t.config->>'auto_add_to_browser')::boolean, false) THEN now() END);
+  INSERT INTO session_team (session_id, team_id, max_size)
+  SELECT p_session, n, t.players_per_team FROM generate_series(0, t.num_teams - 1) AS n;
 $$;
 
 -- GameLift CreateGameSession: a session of one team of max_players seats. With an idempotency token already used
@@ -156,14 +171,16 @@ END
 $$;
 
 -- RallyHere session update (the leader, or privileged): custom data, joinability, region, password (an scrypt
--- digest computed by the service; a new password clears the failed attempts). Outcomes: updated, forbidden,
--- not_found.
+-- digest computed by the service; a new password clears the failed attempts), team sizes (joinery_resize_teams).
+-- Outcomes: updated, forbidden, not_found, and joinery_resize_teams' refusals.
 CREATE OR REPLACE FUNCTION joinery_update_session(
   p_session uuid, p_changes jsonb, p_actor_id text, p_privileged boolean
 ) RETURNS text
   LANGUAGE plpgsql
   AS $$
 #variable_conflict use_column
+DECLARE
+  v_outcome text;
 BEGIN
   PERFORM 1 FROM game_session WHERE id = p_session AND status = 'ACTIVE' FOR UPDATE;
   IF NOT FOUND THEN
@@ -171,6 +188,12 @@ BEGIN
   END IF;
   IF NOT joinery_may_lead(p_session, p_actor_id, p_privileged) THEN
     RETURN 'forbidden';
+  END IF;
+  IF p_changes ? 'teams' THEN
+    v_outcome := joinery_resize_teams(p_session, p_changes->'teams');
+    IF v_outcome <> 'resized' THEN
+      RETURN v_outcome;
+    END IF;
   END IF;
   UPDATE game_session g SET
     custom_data        = coalesce(p_changes->'custom_data', g.custom_data),
@@ -185,6 +208,84 @@ BEGIN
     updated_at         = now()
   WHERE g.id = p_session;
   RETURN 'updated';
+END
+$$;
+
+-- RallyHere `SessionUpdate.teams` on a locked session: the list's length is the number of teams, each entry's
+-- max_size the team's size (omitted: unchanged, or the template's for a new team) and custom_data its data. A
+-- team is never made smaller than its occupied seats, and only empty teams are removed; the session's capacity
+-- becomes the sum of the sizes. Outcomes: resized, below_occupied, team_not_empty, no_teams.
+CREATE OR REPLACE FUNCTION joinery_resize_teams(p_session uuid, p_teams jsonb) RETURNS text
+  LANGUAGE plpgsql
+  AS $$
+#variable_conflict use_column
+DECLARE
+  v_count integer := jsonb_array_length(p_teams);
+  v_default integer;
+BEGIN
+  IF v_count = 0 THEN
+    RETURN 'no_teams';
+  END IF;
+  IF EXISTS (SELECT 1 FROM session_team WHERE session_id = p_session AND team_id >= v_count AND player_count > 0) THEN
+    PERFORM joinery_expire_session_reservations(p_session);
+    IF EXISTS (SELECT 1 FROM session_team WHERE session_id = p_session AND team_id >= v_count AND player_count > 0) THEN
+      RETURN 'team_not_empty';
+    END IF;
+  END IF;
+  IF EXISTS (SELECT 1 FROM jsonb_array_elements(p_teams) WITH ORDINALITY AS n(team, ord)
+               JOIN session_team st ON st.session_id = p_session AND st.team_id = n.ord - 1
+              WHERE (n.team->>'max_size')::integer < st.player_count) THEN
+    RETURN 'below_occupied';
+  END IF;
+  SELECT coalesce(t.players_per_team, 1) INTO v_default
+    FROM game_session g LEFT JOIN session_template t ON t.session_type = g.type WHERE g.id = p_session;
+  DELETE FROM session_team WHERE session_id = p_session AND team_id >= v_count;
+  UPDATE session_team st SET max_size = coalesce((n.team->>'max_size')::integer, st.max_size),
+                             custom_data = coalesce(n.team->'custom_data', st.custom_data)
+    FROM jsonb_array_elements(p_teams) WITH ORDINALITY AS n(team, ord)
+   WHERE st.session_id = p_session AND st.team_id = n.ord - 1;
+  INSERT INTO session_team (session_id, team_id, max_size, custom_data)
+  SELECT p_session, n.ord - 1, coalesce((n.team->>'max_size')::integer, v_default), coalesce(n.team->'custom_data', '{}')
+    FROM jsonb_array_elements(p_teams) WITH ORDINALITY AS n(team, ord)
+   WHERE NOT EXISTS (SELECT 1 FROM session_team st WHERE st.session_id = p_session AND st.team_id = n.ord - 1);
+  UPDATE game_session SET max_players = (SELECT sum(max_size) FROM session_team WHERE session_id = p_session)
+   WHERE id = p_session;
+  RETURN 'resized';
+END
+$$;
+
+-- Registers a session in the browser, changes its listing, or removes it (RallyHere's browser routes). The
+-- leader, or privileged; a player leader only for types whose template lets players add sessions to the browser
+-- (can_be_added_to_server_browser). Outcomes: listed, unlisted, not_found, forbidden.
+CREATE OR REPLACE FUNCTION joinery_set_browser(
+  p_session uuid, p_listed boolean, p_custom_data jsonb, p_actor_id text, p_privileged boolean
+) RETURNS text
+  LANGUAGE plpgsql
+  AS $$
+#variable_conflict use_column
+DECLARE
+  g game_session%ROWTYPE;
+BEGIN
+  SELECT * INTO g FROM game_session WHERE id = p_session AND status = 'ACTIVE' FOR UPDATE;
+  IF NOT FOUND THEN
+    RETURN 'not_found';
+  END IF;
+  IF NOT joinery_may_lead(p_session, p_actor_id, p_privileged) THEN
+    RETURN 'forbidden';
+  END IF;
+  IF NOT p_privileged AND p_listed AND NOT g.browser_listed
+     AND NOT coalesce((SELECT (config->>'can_be_added_to_server_browser')::boolean FROM session_template
+                        WHERE session_type = g.type), false) THEN
+    RETURN 'forbidden';
+  END IF;
+  UPDATE game_session SET
+    browser_listed      = p_listed,
+    browser_custom_data = CASE WHEN p_listed THEN coalesce(p_custom_data, browser_custom_data) ELSE '{}' END,
+    browser_listed_at   = CASE WHEN NOT p_listed THEN NULL WHEN browser_listed THEN browser_listed_at ELSE now() END,
+    version             = version + 1,
+    updated_at          = now()
+  WHERE id = p_session;
+  RETURN CASE WHEN p_listed THEN 'listed' ELSE 'unlisted' END;
 END
 $$;
 
