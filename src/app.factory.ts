@@ -1,6 +1,8 @@
 import { type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
@@ -8,10 +10,17 @@ import { AppModule } from './app.module.js';
 import { precomputedHeaders } from './common/static-headers.js';
 import { AppConfig } from './config/config.js';
 import { Drain } from './lifecycle/drain.js';
+import { rpcV2CborBodyDecoder } from './gamelift/rpcv2-cbor.codec.js';
+import { isRpcV2Request } from './gamelift/wire-protocols.js';
 import { MetricsService } from './metrics/metrics.service.js';
 
 /** Body types parsed as JSON: plain JSON and AWS JSON 1.1 (GameLift). */
 const JSON_TYPES = ['application/json', 'application/x-amz-json-1.1', 'application/*+json'];
+
+/** Under `/service/` (GameLift over Smithy RPC v2 CBOR) bodies are always kept as bytes. */
+const isRpcV2Body = (request: IncomingMessage) => isRpcV2Request({ path: request.url ?? '' });
+/** JSON bodies, except RPC v2 ones. Body parsers run after Express has made the request an Express request. */
+const isJsonBody = (request: IncomingMessage) => !isRpcV2Body(request) && Boolean((request as Request).is(JSON_TYPES));
 
 /** Builds the configured application (not yet listening). Used by main.ts and the e2e tests alike. */
 export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
@@ -34,7 +43,11 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   // where that directive would make browsers fetch the explorer's assets over HTTPS and fail.
   // helmet's headers are static here, so they are computed once (see static-headers.ts), not on every request.
   app.use(precomputedHeaders(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } })));
-  app.useBodyParser('json', { limit: config.http.bodyLimit, type: JSON_TYPES });
+  app.useBodyParser('json', { limit: config.http.bodyLimit, type: isJsonBody });
+  // GameLift over RPC v2 CBOR: the bytes are read whatever the Content-Type claims, so the signature covers
+  // them and the controller can refuse a wrong Content-Type in the protocol's own error shape.
+  app.useBodyParser('raw', { limit: config.http.bodyLimit, type: isRpcV2Body });
+  app.use(rpcV2CborBodyDecoder);
   if (config.http.swagger) setupSwagger(app);
   return app;
 }
@@ -46,7 +59,8 @@ export function setupSwagger(app: INestApplication): void {
       .setTitle('Joinery')
       .setDescription(
         'Self-hostable game sessions. RallyHere-compatible session API (`/session/...`, `/users/...`), ' +
-          'GameLift-compatible player sessions (AWS JSON 1.1 on `POST /`), and the operator API (`/admin/...`). ' +
+          'GameLift-compatible player sessions (AWS JSON 1.1 on `POST /`, Smithy RPC v2 CBOR on ' +
+          '`POST /service/GameLift/operation/{operation}`), and the operator API (`/admin/...`). ' +
           'Get a token from `POST /users/v1/login`, then use **Authorize**.',
       )
       .setVersion('1')

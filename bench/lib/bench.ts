@@ -481,7 +481,8 @@ async function gameLiftScenarios(
   }
 }
 
-type SqlPlayerColumns = unknown[];
+/** A joining player's fields as `p_player` (src/session/sql/seats.sql), less the player id. */
+type SqlPlayerColumns = Record<string, unknown>;
 
 /** The player columns the service passed to joinery_create_or_join, read back from a seat it wrote. */
 async function playerColumns(
@@ -493,17 +494,17 @@ async function playerColumns(
        FROM seat WHERE status = 'ACTIVE' ORDER BY created_at LIMIT 1`,
   );
   if (!seat) throw new Error('no seat written by the service to copy the player columns from');
-  return [
-    seat.client_version,
-    seat.platform,
-    seat.input,
-    seat.permitted_platform,
-    seat.permitted_input,
-    seat.cp_family,
-    seat.cp_input,
-    seat.cp_required_families,
-    seat.cp_allowed_inputs,
-  ];
+  return {
+    client_version: seat.client_version,
+    platform: seat.platform,
+    input: seat.input,
+    permitted_platform: seat.permitted_platform,
+    permitted_input: seat.permitted_input,
+    cp_family: seat.cp_family,
+    cp_input: seat.cp_input,
+    cp_required: seat.cp_required_families,
+    cp_allowed: seat.cp_allowed_inputs,
+  };
 }
 
 /** The same join-or-create transaction, straight at PostgreSQL: one `joinery_create_or_join` call per join. */
@@ -529,8 +530,9 @@ async function baselineScenario(
       const done = recorder.start('create-or-join (SQL)');
       try {
         const { rows } = await pool.query<{ outcome: string; session_id: string }>(
-          `SELECT * FROM joinery_create_or_join($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
-          [type, region ?? null, null, playerId, ...columns, null, null, FLEET, LOCATION],
+          `SELECT * FROM joinery_create_or_join(p_type => $1, p_region => $2, p_team => NULL, p_player => $3,
+                                                p_password_digest => NULL, p_fleet_id => $4, p_location => $5)`,
+          [type, region ?? null, JSON.stringify({ ...columns, player_id: playerId }), FLEET, LOCATION],
         );
         const outcome = rows[0]?.outcome;
         if (outcome === 'created' || outcome === 'joined') {

@@ -3,11 +3,12 @@ import { NotFound } from '../common/errors.js';
 import { normalizeError } from '../common/normalize-error.js';
 import { RequestValidationFailed } from '../common/validation.js';
 import { SessionFull } from '../session/session.errors.js';
-import { AwsJsonErrorRenderer } from './aws-error.renderer.js';
+import { decode } from 'cbor2';
+import { AwsJsonErrorRenderer, RpcV2CborErrorRenderer } from './aws-error.renderer.js';
 import { InvalidSignature } from './aws-errors.js';
 
 function fakeResponse() {
-  const sent: { status?: number; headers: Record<string, string>; body?: string } = { headers: {} };
+  const sent: { status?: number; headers: Record<string, string>; body?: string | Buffer } = { headers: {} };
   const response = {
     setHeader: (name: string, value: string) => {
       sent.headers[name.toLowerCase()] = value;
@@ -17,7 +18,7 @@ function fakeResponse() {
       sent.status = status;
       return response;
     },
-    send: (body: string) => {
+    send: (body: string | Buffer) => {
       sent.body = body;
       return response;
     },
@@ -30,7 +31,7 @@ const request = { id: 'req-1', method: 'POST', path: '/', headers: {} } as unkno
 function render(exception: unknown) {
   const { response, sent } = fakeResponse();
   new AwsJsonErrorRenderer().render(normalizeError(exception), request, response);
-  return { ...sent, json: JSON.parse(sent.body!) as { __type: string; message: string } };
+  return { ...sent, json: JSON.parse(sent.body as string) as { __type: string; message: string } };
 }
 
 describe('AwsJsonErrorRenderer', () => {
@@ -79,5 +80,58 @@ describe('AwsJsonErrorRenderer', () => {
     const internal = render(new TypeError('boom'));
     expect(internal.status).toBe(500);
     expect(internal.json).toEqual({ __type: 'InternalServiceException', message: 'An internal error occurred' });
+  });
+});
+
+const rpcV2Request = {
+  id: 'req-2',
+  method: 'POST',
+  path: '/service/GameLift/operation/CreatePlayerSession',
+  headers: { 'x-amz-target': 'GameLift.CreatePlayerSession' },
+} as unknown as Request;
+
+function renderCbor(exception: unknown) {
+  const { response, sent } = fakeResponse();
+  new RpcV2CborErrorRenderer().render(normalizeError(exception), rpcV2Request, response);
+  return { ...sent, cbor: decode(sent.body as Buffer) as Record<string, unknown> };
+}
+
+describe('RpcV2CborErrorRenderer', () => {
+  it('claims every request under /service/, which the JSON renderer leaves alone', () => {
+    expect(new RpcV2CborErrorRenderer().matches(rpcV2Request)).toBe(true);
+    expect(new AwsJsonErrorRenderer().matches(rpcV2Request)).toBe(false);
+    expect(new RpcV2CborErrorRenderer().matches(request)).toBe(false);
+  });
+
+  it('renders a CBOR map with the absolute shape id, the smithy-protocol header and no x-amzn-ErrorType', () => {
+    const full = renderCbor(new SessionFull('s1'));
+    expect(full.status).toBe(400);
+    expect(full.cbor).toEqual({
+      __type: 'com.amazonaws.gamelift#GameSessionFullException',
+      message: 'Session s1 has no free seat',
+    });
+    expect(full.headers).toEqual({
+      'x-amzn-requestid': 'req-2',
+      'smithy-protocol': 'rpc-v2-cbor',
+      'content-type': 'application/cbor',
+    });
+    expect(renderCbor(new InvalidSignature('bad')).cbor.__type).toBe(
+      'com.amazon.coral.service#InvalidSignatureException',
+    );
+    const validation = renderCbor(
+      new RequestValidationFailed([{ loc: ['GameSessionId'], msg: 'Field required', type: 'missing' }]),
+    );
+    expect(validation.cbor).toEqual({
+      __type: 'com.amazonaws.gamelift#InvalidRequestException',
+      message: '1 validation error detected: GameSessionId: Field required',
+    });
+    const unavailable = renderCbor(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
+    expect([unavailable.status, unavailable.cbor.__type, unavailable.headers['retry-after']]).toEqual([
+      503,
+      'com.amazon.coral.availability#ServiceUnavailableException',
+      '1',
+    ]);
+    const internal = renderCbor(new TypeError('boom'));
+    expect([internal.status, internal.cbor.__type]).toEqual([500, 'com.amazonaws.gamelift#InternalServiceException']);
   });
 });

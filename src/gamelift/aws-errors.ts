@@ -3,21 +3,18 @@ import type { Request } from 'express';
 import { InvalidRequest, NotAuthenticated } from '../common/errors.js';
 
 /**
- * Errors that only the AWS JSON protocol has. Their `code` is the AWS error
- * type itself, which the AWS renderer sends as `__type`.
+ * Errors that only the AWS protocols have. Their `code` is the AWS error
+ * type itself, which the AWS renderers send as `__type`.
  */
 export class UnknownOperation extends InvalidRequest {
-  constructor(target: string | undefined) {
-    super(
-      'UnknownOperationException',
-      target ? `Unknown operation ${target}` : 'Missing X-Amz-Target header: no operation named',
-    );
+  constructor(message: string) {
+    super('UnknownOperationException', message);
   }
 }
 
-/** The body is not a JSON object. */
+/** The body is not a document of the request's protocol, or not a map. */
 export class SerializationFailure extends InvalidRequest {
-  constructor(message = 'Request body must be a JSON object') {
+  constructor(message: string) {
     super('SerializationException', message);
   }
 }

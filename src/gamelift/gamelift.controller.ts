@@ -1,4 +1,4 @@
-import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -14,18 +14,15 @@ import {
 import type { Request, Response } from 'express';
 import { SigV4Auth } from '../auth/decorators.js';
 import { AMZ_JSON, awsRequestId } from './aws-errors.js';
-import {
-  GameLiftOperations,
-  OPERATION_INPUTS,
-  OPERATION_NAMES,
-  operationPermissions,
-  TARGET_PREFIX,
-} from './gamelift.operations.js';
+import { encodeAwsJson } from './aws-json.codec.js';
+import { GameLiftOperations, OPERATION_INPUTS, OPERATION_NAMES, operationPermissions } from './gamelift.operations.js';
+import { TARGET_PREFIX } from './wire-protocols.js';
 
 /**
  * The GameLift endpoint: AWS JSON 1.1 on `POST /`, routed by
  * `X-Amz-Target: GameLift.<Operation>`, signed with AWS Signature V4.
  * Made for the AWS SDKs (the explorer documents it but cannot sign it; see docs/gamelift.md).
+ * The same operations answer Smithy RPC v2 CBOR in `gamelift-cbor.controller.ts`.
  */
 @ApiTags('GameLift (AWS JSON 1.1)')
 @ApiExtraModels(...OPERATION_INPUTS)
@@ -62,10 +59,15 @@ export class GameLiftController {
       'InvalidSignatureException, AccessDeniedException, UnknownOperationException, SerializationException',
   })
   @ApiServiceUnavailableResponse({ description: '`ServiceUnavailableException`: the database is unreachable; retry' })
-  async call(@Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<object> {
-    const output = await this.operations.call(request);
+  async call(
+    @Req() request: Request,
+    // Through the global pipe like every body; each operation validates its own input class.
+    @Body() body: unknown,
+    @Res() response: Response,
+  ): Promise<void> {
+    const output = await this.operations.call(request, body);
     response.setHeader('x-amzn-RequestId', awsRequestId(request));
     response.setHeader('Content-Type', AMZ_JSON);
-    return output;
+    response.status(200).send(encodeAwsJson(output));
   }
 }

@@ -2,14 +2,18 @@ import type { GameSessionEntity } from '../session/entities/game-session.entity.
 import type { SeatEntity } from '../session/entities/seat.entity.js';
 import type { GameLiftIds } from '../session/gamelift-ids.js';
 
-/** GameLift `GameSession` (output shape; unset members are left out). */
+/**
+ * GameLift `GameSession` (output shape; unset members are left out).
+ * Timestamps stay `Date`s: each wire protocol's codec writes them its way
+ * (AWS JSON 1.1: epoch seconds; RPC v2 CBOR: tag 1).
+ */
 export interface GameSessionShape {
   GameSessionId: string;
   Name?: string;
   FleetId: string;
   FleetArn: string;
-  CreationTime: number;
-  TerminationTime?: number;
+  CreationTime: Date;
+  TerminationTime?: Date;
   CurrentPlayerSessionCount: number;
   MaximumPlayerSessionCount: number;
   Status: string;
@@ -32,8 +36,8 @@ export interface PlayerSessionShape {
   GameSessionId: string;
   FleetId: string;
   FleetArn: string;
-  CreationTime: number;
-  TerminationTime?: number;
+  CreationTime: Date;
+  TerminationTime?: Date;
   Status: string;
   IpAddress?: string;
   DnsName?: string;
@@ -46,11 +50,6 @@ export type SeatSession = Pick<GameSessionEntity, 'id' | 'fleetId' | 'ipAddress'
 
 const STATUS_REASONS = new Set(['INTERRUPTED', 'TRIGGERED_ON_PROCESS_TERMINATE', 'FORCE_TERMINATED']);
 
-/** Timestamps go out as epoch seconds (fractions allowed): milliseconds break the SDKs. */
-export function epochSeconds(date: Date): number {
-  return date.getTime() / 1000;
-}
-
 function defined<T extends object>(shape: T): T {
   return Object.fromEntries(Object.entries(shape).filter(([, v]) => v !== undefined && v !== null)) as T;
 }
@@ -61,8 +60,8 @@ export function toGameSession(ids: GameLiftIds, s: GameSessionEntity): GameSessi
     Name: s.name ?? undefined,
     FleetId: s.fleetId,
     FleetArn: ids.fleetArn(s.fleetId),
-    CreationTime: epochSeconds(s.createdAt),
-    TerminationTime: s.terminatedAt ? epochSeconds(s.terminatedAt) : undefined,
+    CreationTime: s.createdAt,
+    TerminationTime: s.terminatedAt ?? undefined,
     CurrentPlayerSessionCount: s.playerCount,
     MaximumPlayerSessionCount: s.maxPlayers,
     Status: s.status,
@@ -86,8 +85,8 @@ export function toPlayerSession(ids: GameLiftIds, seat: SeatEntity, session: Sea
     GameSessionId: ids.gameSessionArn(session.fleetId, session.id),
     FleetId: session.fleetId,
     FleetArn: ids.fleetArn(session.fleetId),
-    CreationTime: epochSeconds(seat.createdAt),
-    TerminationTime: seat.endedAt ? epochSeconds(seat.endedAt) : undefined,
+    CreationTime: seat.createdAt,
+    TerminationTime: seat.endedAt ?? undefined,
     Status: seat.status,
     IpAddress: session.ipAddress ?? undefined,
     DnsName: session.dnsName ?? undefined,

@@ -7,20 +7,22 @@ import { SessionModule } from '../session/session.module.js';
 import { AccessKeyEntity } from './access-keys/access-key.entity.js';
 import { AccessKeysController } from './access-keys/access-keys.controller.js';
 import { AccessKeysService } from './access-keys/access-keys.service.js';
-import { AwsJsonErrorRenderer } from './aws-error.renderer.js';
+import { AwsJsonErrorRenderer, RpcV2CborErrorRenderer } from './aws-error.renderer.js';
 import { GameSessionsService } from './game-sessions.service.js';
+import { GameLiftCborController } from './gamelift-cbor.controller.js';
 import { GameLiftController } from './gamelift.controller.js';
 import { GameLiftOperations } from './gamelift.operations.js';
 import { PlayerSessionsService } from './player-sessions.service.js';
 import { SigV4Strategy } from './sigv4.strategy.js';
 
 /**
- * The GameLift-compatible API (AWS JSON 1.1 on `POST /`), its SigV4 access
+ * The GameLift-compatible API (AWS JSON 1.1 on `POST /`, Smithy RPC v2 CBOR
+ * on `POST /service/GameLift/operation/<Operation>`), its SigV4 access
  * keys and their admin API, over the session core's seat ledger.
  */
 @Module({
   imports: [SessionModule, AuthModule, TypeOrmModule.forFeature([AccessKeyEntity])],
-  controllers: [GameLiftController, AccessKeysController],
+  controllers: [GameLiftController, GameLiftCborController, AccessKeysController],
   providers: [AccessKeysService, SigV4Strategy, GameSessionsService, PlayerSessionsService, GameLiftOperations],
 })
 export class GameLiftModule implements OnApplicationBootstrap {
@@ -29,6 +31,7 @@ export class GameLiftModule implements OnApplicationBootstrap {
     private readonly accessKeys: AccessKeysService,
     renderers: ErrorRenderers,
   ) {
+    renderers.add(new RpcV2CborErrorRenderer());
     renderers.add(new AwsJsonErrorRenderer());
   }
 

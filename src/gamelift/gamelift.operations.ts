@@ -19,8 +19,7 @@ import {
 } from './dto/operations.dto.js';
 import { GameSessionsService } from './game-sessions.service.js';
 import { PlayerSessionsService } from './player-sessions.service.js';
-
-export const TARGET_PREFIX = 'GameLift.';
+import { protocolOf, requestedOperation, unknownOperationMessage, type WireProtocol } from './wire-protocols.js';
 
 /** The operations' input classes (each documented in the explorer). */
 export const OPERATION_INPUTS = [
@@ -37,7 +36,7 @@ export const OPERATION_INPUTS = [
   UpdatePlayerSessionCreationPolicyInput,
 ];
 
-/** Every operation served on `POST /`. */
+/** Every operation served, on `POST /` (AWS JSON 1.1) and on `POST /service/GameLift/operation/<name>` (RPC v2 CBOR). */
 export const OPERATION_NAMES = new Set([
   'CreateGameSession',
   'DescribeGameSessions',
@@ -63,18 +62,12 @@ function operation<T extends object>(input: ClassConstructor<T>, run: (input: T)
   return { input, run: run as (input: object) => Promise<object> };
 }
 
-/** The operation name of `X-Amz-Target: GameLift.<Operation>`, or undefined. */
-export function operationName(request: Request): string | undefined {
-  const target = request.headers['x-amz-target'];
-  return typeof target === 'string' && target.startsWith(TARGET_PREFIX)
-    ? target.slice(TARGET_PREFIX.length)
-    : undefined;
-}
-
 /**
- * The GameLift operations served on `POST /`, by name: the AWS JSON 1.1
- * ones of the model, and the game-server calls Joinery adds on the same
- * endpoint. Each validates its input against the model's constraints.
+ * The GameLift operations, by name: the ones of the model, and the
+ * game-server calls Joinery adds on the same endpoints. Each validates its
+ * input against the model's constraints. The table knows no wire protocol:
+ * each protocol's controller names the operation and hands over the decoded
+ * input document (see `wire-protocols.ts`).
  */
 @Injectable()
 export class GameLiftOperations {
@@ -111,17 +104,29 @@ export class GameLiftOperations {
     }
   }
 
-  /** Runs the operation the request names, with its validated input. */
-  async call(request: Request): Promise<object> {
-    const name = operationName(request);
+  /**
+   * Runs the operation the request names (see {@link requestedOperation}) with
+   * its validated input: `document` is the decoded body, a plain document
+   * (JSON's data model; timestamps as `Date`), undefined when there was none.
+   */
+  async call(request: Request, document: unknown): Promise<object> {
+    const name = requestedOperation(request);
     const op = name === undefined ? undefined : this.operations.get(name);
-    if (!op) throw new UnknownOperation(request.headers['x-amz-target'] as string | undefined);
-    return op.run(await this.input(op.input, request.body));
+    if (!op) throw new UnknownOperation(unknownOperationMessage(request));
+    return op.run(await this.input(op.input, document, protocolOf(request)));
   }
 
-  private async input<T extends object>(type: ClassConstructor<T>, body: unknown): Promise<T> {
-    const plain = body === undefined ? {} : body;
-    if (!isPlainObject(plain)) throw new SerializationFailure();
+  private async input<T extends object>(
+    type: ClassConstructor<T>,
+    document: unknown,
+    protocol: WireProtocol,
+  ): Promise<T> {
+    const plain = document === undefined ? {} : document;
+    if (!isPlainObject(plain)) {
+      throw new SerializationFailure(
+        `Request body must be ${protocol === 'RPC v2 CBOR' ? 'a CBOR map' : 'a JSON object'}`,
+      );
+    }
     const input = plainToInstance(type, plain, { enableImplicitConversion: false });
     const errors = await validate(input, {
       whitelist: true,
@@ -136,9 +141,7 @@ export class GameLiftOperations {
 
 /** `@SigV4Auth` resolver: each operation needs `gamelift:<Operation>`. */
 export function operationPermissions(request: Request): string[] {
-  const name = operationName(request);
-  if (name === undefined || !OPERATION_NAMES.has(name)) {
-    throw new UnknownOperation(request.headers['x-amz-target'] as string | undefined);
-  }
+  const name = requestedOperation(request);
+  if (name === undefined || !OPERATION_NAMES.has(name)) throw new UnknownOperation(unknownOperationMessage(request));
   return [`gamelift:${name}`];
 }

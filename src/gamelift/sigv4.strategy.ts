@@ -6,7 +6,17 @@ import type { Principal } from '../auth/principal.js';
 import { RolesService } from '../auth/roles.service.js';
 import { AccessKeysService } from './access-keys/access-keys.service.js';
 import { InvalidSignature, UnrecognizedClient } from './aws-errors.js';
-import { checkRequestDate, parseAuthorization, signedPartsOf, verifySignature } from './sigv4.js';
+import { checkRequestDate, parseAuthorization, requireSignedHeaders, signedPartsOf, verifySignature } from './sigv4.js';
+import { isRpcV2Request } from './wire-protocols.js';
+
+/**
+ * The headers a request must sign beyond `host` and `x-amz-date`: an RPC v2
+ * CBOR request its `smithy-protocol` and, with a body, its `content-type`.
+ */
+function signedHeadersRequiredFor(request: Request): string[] {
+  if (!isRpcV2Request(request)) return [];
+  return request.headers['content-type'] === undefined ? ['smithy-protocol'] : ['smithy-protocol', 'content-type'];
+}
 
 type Verify = (request: Request, done: (error: unknown, user?: Principal | false) => void) => void;
 
@@ -43,6 +53,7 @@ export class SigV4Strategy extends PassportStrategy(RequestStrategy, 'sigv4') {
   async validate(request: Request & { rawBody?: Buffer }): Promise<Principal> {
     const parts = signedPartsOf(request);
     const authorization = parseAuthorization(request.headers.authorization);
+    requireSignedHeaders(authorization, signedHeadersRequiredFor(request));
     let key = await this.keys.usable(authorization.accessKeyId);
     if (!key) throw new UnrecognizedClient();
     const signedAt = checkRequestDate(parts, authorization, new Date());

@@ -91,6 +91,17 @@ export function parseAuthorization(header: string | string[] | undefined): SigV4
   return { accessKeyId, date, region, service, signedHeaders: headers, signature };
 }
 
+/**
+ * Refuses a signature that leaves out headers the request's meaning rests on
+ * (a signature over the body alone could be replayed with other headers).
+ */
+export function requireSignedHeaders(authorization: SigV4Authorization, names: readonly string[]): void {
+  const missing = names.filter((name) => !authorization.signedHeaders.includes(name));
+  if (missing.length) {
+    throw new InvalidSignature(`These headers must be signed: ${missing.join(', ')}`);
+  }
+}
+
 /** Parses `YYYYMMDDTHHMMSSZ`. */
 export function parseAmzDate(value: string | string[] | undefined): Date | undefined {
   const match = typeof value === 'string' ? AMZ_DATE.exec(value) : null;

@@ -2,9 +2,11 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 import { GameLiftClient } from '@aws-sdk/client-gamelift';
+import { AwsSmithyRpcV2CborProtocol } from '@aws-sdk/core/protocols';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { decode as cborDecode, encode as cborEncode } from 'cbor2';
 import http from 'node:http';
 import { DEV_BOOTSTRAP } from '../../src/config/config.js';
 
@@ -27,6 +29,7 @@ export function gameLiftClient(
   baseUrl: string,
   credentials: Credentials = devCredentials,
   sockets = 50,
+  protocol: 'json' | 'cbor' = 'json',
 ): GameLiftClient {
   return new GameLiftClient({
     endpoint: baseUrl,
@@ -34,7 +37,14 @@ export function gameLiftClient(
     credentials,
     maxAttempts: 1,
     requestHandler: new NodeHttpHandler({ httpAgent: new http.Agent({ keepAlive: true, maxSockets: sockets }) }),
+    // The SDK's default for GameLift is AWS JSON 1.1; its Smithy RPC v2 CBOR protocol is the one the model lists first.
+    ...(protocol === 'cbor' ? { protocol: AwsSmithyRpcV2CborProtocol } : {}),
   });
+}
+
+/** The same SDK speaking Smithy RPC v2 CBOR (`@aws-sdk/core`'s AwsSmithyRpcV2CborProtocol). */
+export function gameLiftCborClient(baseUrl: string, credentials: Credentials = devCredentials): GameLiftClient {
+  return gameLiftClient(baseUrl, credentials, 50, 'cbor');
 }
 
 export interface RawAwsResult {
@@ -97,4 +107,78 @@ export async function signedCall(
     // keep the text
   }
   return { status: response.status, headers: response.headers, body: parsed };
+}
+
+export interface RawCborResult {
+  status: number;
+  headers: Headers;
+  /** The raw answer. */
+  bytes: Uint8Array;
+  /** The answer decoded with cbor2 (undefined if it is not CBOR). */
+  body: any;
+}
+
+/**
+ * One Smithy RPC v2 CBOR call signed with `@smithy/signature-v4` directly:
+ * for tampered requests and fuzzed bodies. `input` is encoded with cbor2
+ * unless `rawBody` gives the bytes.
+ */
+export async function signedCborCall(
+  baseUrl: string,
+  operation: string,
+  input: unknown,
+  options: {
+    credentials?: Credentials;
+    rawBody?: Uint8Array;
+    /** Headers set (or, with undefined, removed) before signing. */
+    headers?: Record<string, string | undefined>;
+    path?: string;
+    tamper?: (request: { headers: Record<string, string>; body: Uint8Array }) => void;
+  } = {},
+): Promise<RawCborResult> {
+  const url = new URL(baseUrl);
+  const body = options.rawBody ?? (input === undefined ? new Uint8Array() : cborEncode(input));
+  const headers: Record<string, string> = {
+    host: url.host,
+    'smithy-protocol': 'rpc-v2-cbor',
+    'content-type': 'application/cbor',
+    accept: 'application/cbor',
+  };
+  for (const [name, value] of Object.entries(options.headers ?? {})) {
+    if (value === undefined) delete headers[name];
+    else headers[name] = value;
+  }
+  const path = options.path ?? `/service/GameLift/operation/${operation}`;
+  const signer = new SignatureV4({
+    service: 'gamelift',
+    region: REGION,
+    credentials: options.credentials ?? devCredentials,
+    sha256: Sha256,
+  });
+  const signed = await signer.sign({
+    method: 'POST',
+    protocol: url.protocol,
+    hostname: url.hostname,
+    port: Number(url.port),
+    path,
+    query: {},
+    headers,
+    body,
+  });
+  const request = { headers: { ...(signed.headers as Record<string, string>) }, body };
+  options.tamper?.(request);
+  delete request.headers.host;
+  const response = await fetch(`${baseUrl}${path}`, {
+    method: 'POST',
+    headers: request.headers,
+    body: request.body.length ? Buffer.from(request.body) : undefined,
+  });
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  let decoded: unknown;
+  try {
+    decoded = bytes.length ? cborDecode(bytes) : undefined;
+  } catch {
+    decoded = undefined;
+  }
+  return { status: response.status, headers: response.headers, bytes, body: decoded };
 }
