@@ -84,7 +84,7 @@ INSERT INTO role (name, permissions, description, builtin) VALUES
      'gamelift:TerminateGameSession', 'crossplay:read', 'player-session:create'
    ], 'A game backend: creates game sessions and reserves seats', true),
   ('game-server', ARRAY[
-     'gamelift:*', 'session:read:any', 'session:read:config', 'session:read:browser',
+     'gamelift:*', 'session:create', 'session:read:any', 'session:read:config', 'session:read:browser',
      'session:update:any', 'session:update-player:any', 'session:read-player:any', 'crossplay:read'
    ], 'A game server: accepts and removes the players it hosts', true),
   ('admin', ARRAY['*'], 'Operators: everything, including the admin API', true);

@@ -73,7 +73,15 @@ export class RallyHereSessionsService {
     private readonly config: AppConfig,
   ) {}
 
-  createOrJoin(principal: Principal, request: CreateOrJoinRequestDto): Promise<SeatAssignment> {
+  /**
+   * Create-or-join. A player gets their session of the type, a seat in an open one, or a new one when players may
+   * create the type. A client token (a dedicated server, a backend: `session:create` without a player) holds no
+   * seat, so it never joins: it creates a new, empty session of the type, even one players may not create.
+   */
+  async createOrJoin(principal: Principal, request: CreateOrJoinRequestDto): Promise<{ sessionId: string }> {
+    if (!principal.playerUuid) {
+      return { sessionId: await this.ledger.createSession(request.session_type, request.region_id, request.password) };
+    }
     const player = request.player;
     return this.ledger.createOrJoin(request.session_type, request.region_id, {
       playerId: playerOf(principal),

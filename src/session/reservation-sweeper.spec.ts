@@ -13,6 +13,7 @@ function fakeLedger(results: (number | Error)[]) {
       return next;
     },
     cullPlayers: async () => 0,
+    keepMinSessions: async () => 0,
   } as unknown as SessionLedger;
   return { ledger, calls };
 }
@@ -34,7 +35,7 @@ describe('ReservationSweeper', () => {
       warn: () => {},
       log: () => {},
     };
-    sweeper.onApplicationBootstrap();
+    await sweeper.onApplicationBootstrap();
     await sleep(80);
     await sweeper.onModuleDestroy();
     const afterStop = calls.length;

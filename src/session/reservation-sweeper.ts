@@ -24,8 +24,14 @@ export class ReservationSweeper implements OnApplicationBootstrap, OnModuleDestr
     private readonly config: AppConfig,
   ) {}
 
-  onApplicationBootstrap(): void {
+  /** Sessions of templates with min_session_count exist before the first request is served. */
+  async onApplicationBootstrap(): Promise<void> {
     this.stopped = false;
+    try {
+      await this.ledger.keepMinSessions();
+    } catch (error) {
+      this.logger.warn({ err: error }, 'creating min_session_count sessions failed; retrying next tick');
+    }
     this.schedule();
   }
 
@@ -39,7 +45,8 @@ export class ReservationSweeper implements OnApplicationBootstrap, OnModuleDestr
 
   /**
    * One sweep: overdue reservations, then players not seen past their session's player_culling_timeout, each
-   * in batches until a batch is not full. Returns the seats freed.
+   * in batches until a batch is not full; then the sessions templates with min_session_count lack are created.
+   * Returns the seats freed.
    */
   async sweep(): Promise<number> {
     let total = 0;
@@ -50,6 +57,7 @@ export class ReservationSweeper implements OnApplicationBootstrap, OnModuleDestr
         if (freed < BATCH) break;
       }
     }
+    if (!this.stopped) await this.ledger.keepMinSessions();
     return total;
   }
 

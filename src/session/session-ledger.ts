@@ -176,6 +176,34 @@ export class SessionLedger {
   }
 
   /**
+   * A server (a client token with `session:create`) creates a new, empty session of a type, whether or not
+   * players may create that type.
+   */
+  async createSession(sessionType: string, regionId: string | undefined, password?: string): Promise<string> {
+    const [row] = await this.sql.query<{ outcome: string; session_id: string }>(
+      `SELECT * FROM joinery_create_session($1, $2, $3, $4, $5)`,
+      [
+        sessionType,
+        regionId ?? null,
+        password === undefined ? null : await hashSecret(password),
+        this.config.gamelift.fleetId,
+        this.config.gamelift.region,
+      ],
+    );
+    if (row.outcome === 'template_not_found') throw new UnknownSessionType(sessionType);
+    return row.session_id;
+  }
+
+  /** Creates the public sessions templates with min_session_count lack. Returns how many were created. */
+  async keepMinSessions(): Promise<number> {
+    const [{ created }] = await this.sql.query<{ created: number }>(
+      `SELECT joinery_keep_min_sessions($1, $2) AS created`,
+      [this.config.gamelift.fleetId, this.config.gamelift.region],
+    );
+    return created;
+  }
+
+  /**
    * A player asks for a seat in a given session (RallyHere join by id, the
    * REST facade): takes up an invitation, or a seat in an open session, by
    * the same rules whichever door the request came through. With

@@ -24,6 +24,11 @@ describe('RallyHere session API (e2e)', () => {
       can_be_created_by_players_directly: false,
     });
     await addTemplate(service.baseUrl, {
+      session_type: 'join-only',
+      attempt_auto_join: true,
+      can_be_created_by_players_directly: false,
+    });
+    await addTemplate(service.baseUrl, {
       session_type: 'persistent',
       attempt_auto_join: false,
       can_be_created_by_players_directly: true,
@@ -137,8 +142,8 @@ describe('RallyHere session API (e2e)', () => {
       expect(unknown.body).toMatchObject({ auth_success: true, error_code: 'session_template_not_found' });
       const closed = await createOrJoin(service.baseUrl, token, 'closed');
       expect(closed.body).toMatchObject({ auth_success: true, error_code: 'session_creation_not_allowed' });
-      const lobby = await createOrJoin(service.baseUrl, token, 'lobby');
-      expect(lobby.body).toMatchObject({ auth_success: true, error_code: 'no_session_available' });
+      const joinOnly = await createOrJoin(service.baseUrl, token, 'join-only');
+      expect(joinOnly.body).toMatchObject({ auth_success: true, error_code: 'no_session_available' });
     });
 
     it('refuses bad bodies with a 422 detail list and writes nothing', async () => {

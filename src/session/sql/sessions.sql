@@ -107,7 +107,7 @@ BEGIN
   END IF;
 
   v_session := gen_random_uuid();
-  PERFORM joinery_insert_rallyhere_session(v_session, t, p_region, p_fleet_id, p_location, p_password_digest);
+  PERFORM joinery_insert_rallyhere_session(v_session, t, p_region, p_fleet_id, p_location, p_password_digest, NULL);
 
   RETURN QUERY SELECT CASE WHEN a.outcome = 'joined' THEN 'created' ELSE a.outcome END, a.session_id, a.team_id,
                       a.seat_id, a.seat_role
@@ -118,7 +118,8 @@ $$;
 -- A new RallyHere session of a template, empty: its teams, its culling timeout, its browser listing when the
 -- template adds sessions to the browser (auto_add_to_browser, with auto_browser_params as the listing's data).
 CREATE OR REPLACE FUNCTION joinery_insert_rallyhere_session(
-  p_session uuid, t session_template, p_region text, p_fleet_id text, p_location text, p_password_digest text
+  p_session uuid, t session_template, p_region text, p_fleet_id text, p_location text, p_password_digest text,
+  p_public boolean
 ) RETURNS void
   LANGUAGE sql
   AS $$
@@ -126,7 +127,7 @@ CREATE OR REPLACE FUNCTION joinery_insert_rallyhere_session(
                             password_digest, created_via, cp_families_all, cp_required_families, cp_inputs_any,
                             cp_inputs_allowed, player_culling_timeout, browser_listed, browser_custom_data,
                             browser_listed_at)
-  VALUES (p_session, t.session_type, t.default_public, p_region, p_fleet_id, coalesce(p_region, p_location),
+  VALUES (p_session, t.session_type, coalesce(p_public, t.default_public), p_region, p_fleet_id, coalesce(p_region, p_location),
           t.num_teams * t.players_per_team, t.keep_alive_on_empty, p_password_digest, 'rallyhere',
           joinery_cp_all_families(), 0, 0, joinery_cp_all_inputs(),
           nullif((t.config->>'player_culling_timeout')::integer, 0),
@@ -135,6 +136,57 @@ CREATE OR REPLACE FUNCTION joinery_insert_rallyhere_session(
           CASE WHEN coalesce((t.config->>'auto_add_to_browser')::boolean, false) THEN now() END);
   INSERT INTO session_team (session_id, team_id, max_size)
   SELECT p_session, n, t.players_per_team FROM generate_series(0, t.num_teams - 1) AS n;
+$$;
+
+-- A server (a client_credentials token with session:create) creates a session of a type: a new, empty one, whether
+-- or not players may create that type (a client holds no seat, so it never joins). Outcomes: created,
+-- template_not_found.
+CREATE OR REPLACE FUNCTION joinery_create_session(
+  p_type text, p_region text, p_password_digest text, p_fleet_id text, p_location text
+) RETURNS TABLE(outcome text, session_id uuid)
+  LANGUAGE plpgsql
+  AS $$
+#variable_conflict use_column
+DECLARE
+  t session_template%ROWTYPE;
+  v_session uuid := gen_random_uuid();
+BEGIN
+  SELECT * INTO t FROM session_template WHERE session_type = p_type;
+  IF NOT FOUND THEN
+    RETURN QUERY SELECT 'template_not_found'::text, NULL::uuid;
+    RETURN;
+  END IF;
+  PERFORM joinery_insert_rallyhere_session(v_session, t, p_region, p_fleet_id, p_location, p_password_digest, NULL);
+  RETURN QUERY SELECT 'created'::text, v_session;
+END
+$$;
+
+-- Templates with min_session_count: that many public sessions of the type open for newcomers
+-- (joinery_session_auto_joinable) at all times; the missing ones are created, public, empty. Run by the sweeper's
+-- pass (one instance at a time) and at start. Returns how many sessions were created.
+CREATE OR REPLACE FUNCTION joinery_keep_min_sessions(p_fleet_id text, p_location text) RETURNS integer
+  LANGUAGE plpgsql
+  AS $$
+#variable_conflict use_column
+DECLARE
+  t session_template%ROWTYPE;
+  v_open integer;
+  v_count integer := 0;
+BEGIN
+  IF NOT pg_try_advisory_xact_lock(hashtextextended('joinery:min-sessions', 0)) THEN
+    RETURN 0;
+  END IF;
+  FOR t IN SELECT * FROM session_template WHERE coalesce((config->>'min_session_count')::integer, 0) > 0 LOOP
+    SELECT count(*) INTO v_open FROM game_session g
+     WHERE g.type = t.session_type
+       AND joinery_session_auto_joinable(g.status, g.public, g.creation_policy, g.password_digest, g.has_room);
+    FOR i IN 1..((t.config->>'min_session_count')::integer - v_open) LOOP
+      PERFORM joinery_insert_rallyhere_session(gen_random_uuid(), t, NULL, p_fleet_id, p_location, NULL, true);
+      v_count := v_count + 1;
+    END LOOP;
+  END LOOP;
+  RETURN v_count;
+END
 $$;
 
 -- GameLift CreateGameSession: a session of one team of max_players seats. With an idempotency token already used
