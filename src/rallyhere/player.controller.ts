@@ -1,5 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ConditionalRead } from '../common/conditional-read.js';
 import { Auth, CurrentPrincipal } from '../auth/decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { HttpValidationErrorDto } from '../common/dto/error.dto.js';
@@ -16,6 +17,7 @@ export class RallyHerePlayerController {
 
   /** The sessions the authenticated player is in, and their pending invitations, by session type. */
   @Get('v1/player/me/session')
+  @ConditionalRead()
   @Auth('session:*', 'session:read-player:any', 'session:read-player:self')
   @ApiOperation({ summary: 'Get Player Sessions Self', operationId: 'get_player_sessions_self' })
   async mine(@CurrentPrincipal() principal: Principal): Promise<PlayerSessionsDto> {
@@ -25,6 +27,7 @@ export class RallyHerePlayerController {
 
   /** A player's sessions and invitations. Another player's need `session:read-player:any`. */
   @Get('v1/player/:player_uuid/session')
+  @ConditionalRead()
   @Auth('session:*', 'session:read-player:any', 'session:read-player:self')
   @ApiOperation({ summary: 'Get Player Sessions By Uuid', operationId: 'get_player_sessions_by_uuid_v2' })
   async ofPlayer(
@@ -36,6 +39,7 @@ export class RallyHerePlayerController {
 
   /** **Deprecated**: as `GET /session/v1/player/{player_uuid}/session`. */
   @Get('v1/player/uuid/:player_uuid/session')
+  @ConditionalRead()
   @Auth('session:*', 'session:read-player:any', 'session:read-player:self')
   @ApiOperation({
     summary: 'Get Player Sessions By Uuid',
@@ -51,6 +55,7 @@ export class RallyHerePlayerController {
 
   /** **Deprecated**: a player's sessions, the player named by their legacy integer id. */
   @Get('v1/player/id/:player_id/session')
+  @ConditionalRead()
   @Auth('session:*', 'session:read-player:any', 'session:read-player:self')
   @ApiOperation({ summary: 'Get Player Sessions', operationId: 'get_player_sessions', deprecated: true })
   async ofPlayerById(
@@ -63,6 +68,7 @@ export class RallyHerePlayerController {
 
   /** Public sessions of a type with a free seat, oldest first; `cursor` 0 in the answer means the last page. */
   @Get('v1/browser')
+  @ConditionalRead()
   @Auth('session:*', 'session:read:browser')
   @ApiOperation({ summary: 'Get Browser Sessions By Type', operationId: 'get_browser_sessions_by_type' })
   async browse(@Query() query: BrowserQueryDto): Promise<BrowserResponseDto> {

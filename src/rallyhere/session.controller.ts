@@ -7,6 +7,7 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
+import { ConditionalRead } from '../common/conditional-read.js';
 import { Auth, CurrentPrincipal } from '../auth/decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { HttpValidationErrorDto, HzApiErrorModelDto } from '../common/dto/error.dto.js';
@@ -80,6 +81,7 @@ export class SessionController {
    * get the full view; others a limited one (no player settings or custom data).
    */
   @Get('v1/session/:session_id')
+  @ConditionalRead()
   @Auth('session:*', 'session:read:any', 'session:read:self')
   @ApiOperation({ summary: 'Get Session By Id', operationId: 'get_session_by_id' })
   @ApiNotFoundResponse(NOT_FOUND)
@@ -168,6 +170,7 @@ export class SessionController {
 
   /** A page of the session's players, by team. */
   @Get('v1/session/:session_id/player')
+  @ConditionalRead()
   @Auth('session:*', 'session:read:any', 'session:read:self')
   @ApiOperation({ summary: 'Get Players In Session', operationId: 'get_players_in_session' })
   @ApiNotFoundResponse(NOT_FOUND)
@@ -187,6 +190,7 @@ export class SessionController {
 
   /** One player of the session. */
   @Get('v1/session/:session_id/player/:player_uuid')
+  @ConditionalRead()
   @Auth('session:*', 'session:read:any', 'session:read:self')
   @ApiOperation({ summary: 'Get Player In Session', operationId: 'get_player_in_session' })
   @ApiNotFoundResponse(NOT_FOUND)
