@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/config.js';
 import { dataSourceOptions } from './data-source-options.js';
 import { migrateWithLock } from './migrate.js';
+import { Notifier } from './notifier.js';
 import { Sql } from './sql.js';
 
 /**
@@ -13,8 +14,8 @@ import { Sql } from './sql.js';
  */
 @Global()
 @Module({
-  providers: [Sql],
-  exports: [Sql],
+  providers: [Sql, Notifier],
+  exports: [Sql, Notifier],
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [AppConfig],

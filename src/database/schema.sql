@@ -224,6 +224,23 @@ CREATE UNIQUE INDEX uq_seat_player_in_session ON seat (session_id, player_id) WH
 -- The sweeper's work list: reservations with a deadline.
 CREATE INDEX ix_seat_reservation_deadline ON seat (reserved_until) WHERE status = 'RESERVED' AND reserved_until IS NOT NULL;
 
+-- Session events: every change of a session, written by the ledger's functions in the change's own transaction
+-- (src/session/sql/events.sql), so their order is the commit order and a stream resumes by reading this table.
+-- `id` is taken under a transaction-wide lock, so ids grow in commit order; `recipients` are the players holding
+-- a seat (or an invitation) in the session at the change, and the player the change is about.
+CREATE SEQUENCE session_event_id_seq AS bigint;
+CREATE TABLE session_event (
+  id         bigint PRIMARY KEY,
+  session_id uuid NOT NULL,
+  kind       text NOT NULL,
+  player_id  text,
+  recipients text[] NOT NULL,
+  data       jsonb NOT NULL DEFAULT '{}',
+  at         timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX ix_session_event_recipients ON session_event USING gin (recipients);
+CREATE INDEX ix_session_event_at ON session_event (at);
+
 -- Operations --------------------------------------------------------------------------------------------------
 
 CREATE TABLE audit_log (

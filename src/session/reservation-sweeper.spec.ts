@@ -14,6 +14,7 @@ function fakeLedger(results: (number | Error)[]) {
     },
     cullPlayers: async () => 0,
     keepMinSessions: async () => 0,
+    pruneEvents: async () => 0,
   } as unknown as SessionLedger;
   return { ledger, calls };
 }

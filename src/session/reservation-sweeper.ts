@@ -4,6 +4,8 @@ import { SessionLedger } from './session-ledger.js';
 
 /** Sessions swept per call; a full batch means there may be more right away. */
 const BATCH = 200;
+/** Session events are kept a day: a stream resumes with Last-Event-ID within that (docs/sessions.md). */
+const EVENT_RETENTION_SECONDS = 86_400;
 
 /**
  * Times out reservations the game server did not accept in time
@@ -45,7 +47,8 @@ export class ReservationSweeper implements OnApplicationBootstrap, OnModuleDestr
 
   /**
    * One sweep: overdue reservations, then players not seen past their session's player_culling_timeout, each
-   * in batches until a batch is not full; then the sessions templates with min_session_count lack are created.
+   * in batches until a batch is not full; then the sessions templates with min_session_count lack are created,
+   * and session events older than a day deleted.
    * Returns the seats freed.
    */
   async sweep(): Promise<number> {
@@ -58,6 +61,7 @@ export class ReservationSweeper implements OnApplicationBootstrap, OnModuleDestr
       }
     }
     if (!this.stopped) await this.ledger.keepMinSessions();
+    if (!this.stopped) await this.ledger.pruneEvents(EVENT_RETENTION_SECONDS);
     return total;
   }
 

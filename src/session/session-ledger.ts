@@ -486,6 +486,15 @@ export class SessionLedger {
     return culled;
   }
 
+  /** Deletes session events older than `keepSeconds` (a stream resumes within that). Returns how many. */
+  async pruneEvents(keepSeconds: number): Promise<number> {
+    const [{ pruned }] = await this.sql.query<{ pruned: number }>(
+      `SELECT joinery_prune_events(make_interval(secs => $1)) AS pruned`,
+      [keepSeconds],
+    );
+    return pruned;
+  }
+
   /** A player's client polled: seen now (in one session, or in all of theirs). */
   async playerSeen(playerId: string, sessionId?: string): Promise<void> {
     if (sessionId !== undefined && !isUuid(sessionId)) return;

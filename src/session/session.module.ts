@@ -6,6 +6,7 @@ import { SessionTeamEntity } from './entities/session-team.entity.js';
 import { SessionTemplateEntity } from './entities/session-template.entity.js';
 import { GameLiftIds } from './gamelift-ids.js';
 import { ReservationSweeper } from './reservation-sweeper.js';
+import { SessionEvents } from './session-events.js';
 import { SessionLedger } from './session-ledger.js';
 import { SessionReader } from './session-reader.js';
 import { TemplatesService } from './templates.service.js';
@@ -18,7 +19,7 @@ import { TemplatesService } from './templates.service.js';
  */
 @Module({
   imports: [TypeOrmModule.forFeature([SessionTemplateEntity, GameSessionEntity, SessionTeamEntity, SeatEntity])],
-  providers: [TemplatesService, SessionLedger, SessionReader, ReservationSweeper, GameLiftIds],
-  exports: [TemplatesService, SessionLedger, SessionReader, GameLiftIds],
+  providers: [TemplatesService, SessionLedger, SessionReader, SessionEvents, ReservationSweeper, GameLiftIds],
+  exports: [TemplatesService, SessionLedger, SessionReader, SessionEvents, GameLiftIds],
 })
 export class SessionModule {}

@@ -11,7 +11,6 @@ import { expectLedgerInvariants } from '../utils/invariants.js';
 import { TestApp, TestDatabase } from '../utils/test-app.js';
 import { newGameSession, outcome, uuidOf } from './gamelift-helpers.js';
 
-
 /** Moves a session's clock past its reservations' deadlines (instead of waiting for them). */
 async function passDeadlines(db: TestDatabase, sessionId: string): Promise<void> {
   await db.query(

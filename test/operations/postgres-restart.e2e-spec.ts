@@ -26,7 +26,6 @@ interface Answer {
   at: number;
 }
 
-
 /**
  * PostgreSQL restarted under load, on the same port and data folder: a fast
  * shutdown (sessions terminated, queries cut mid-flight) and then an

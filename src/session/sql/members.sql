@@ -67,6 +67,7 @@ BEGIN
   UPDATE seat SET role = 'member' WHERE session_id = p_session AND role = 'leader' AND joinery_seat_occupies(status);
   UPDATE seat SET role = 'leader' WHERE session_id = p_session AND player_id = p_player_id AND status = 'ACTIVE';
   UPDATE game_session SET version = version + 1, updated_at = now() WHERE id = p_session;
+  PERFORM joinery_emit(p_session, 'leader_changed', p_player_id, '{}');
   RETURN 'promoted';
 END
 $$;
@@ -95,7 +96,8 @@ BEGIN
      AND NOT (v.role = 'invited' AND p_actor_id IS NOT NULL AND v.inviting_player_id = p_actor_id) THEN
     RETURN 'forbidden';
   END IF;
-  PERFORM joinery_release_locked(v.id, 'COMPLETED');
+  PERFORM joinery_release_locked(v.id, 'COMPLETED',
+                                 CASE WHEN p_player_id IS DISTINCT FROM p_actor_id THEN 'kicked' ELSE 'left' END);
   RETURN 'removed';
 END
 $$;
@@ -150,6 +152,8 @@ BEGIN
     UPDATE seat SET custom_data = p_custom_data WHERE id = v.id;
   END IF;
   UPDATE game_session SET version = version + 1, updated_at = now() WHERE id = p_session;
+  PERFORM joinery_emit(p_session, 'player_updated', p_player_id,
+                       jsonb_build_object('team_id', coalesce(p_team, v.team_id)));
   RETURN 'updated';
 END
 $$;

@@ -96,7 +96,7 @@ BEGIN
        WHERE s.session_id = v_session
          AND joinery_seat_unseen(s.role, s.status, s.last_seen_at, s.joined_at, s.created_at, g.player_culling_timeout)
     LOOP
-      IF joinery_release_locked(v_seat, 'COMPLETED') = 'released' THEN
+      IF joinery_release_locked(v_seat, 'COMPLETED', 'culled') = 'released' THEN
         v_count := v_count + 1;
       END IF;
     END LOOP;

@@ -259,6 +259,7 @@ BEGIN
     version            = g.version + 1,
     updated_at         = now()
   WHERE g.id = p_session;
+  PERFORM joinery_emit(p_session, 'session_updated', NULL, '{}');
   RETURN 'updated';
 END
 $$;
@@ -337,6 +338,7 @@ BEGIN
     version             = version + 1,
     updated_at          = now()
   WHERE id = p_session;
+  PERFORM joinery_emit(p_session, 'session_updated', NULL, jsonb_build_object('browser_listed', p_listed));
   RETURN CASE WHEN p_listed THEN 'listed' ELSE 'unlisted' END;
 END
 $$;
@@ -401,6 +403,7 @@ BEGIN
     version           = version + 1,
     updated_at        = now()
   WHERE id = p_session;
+  PERFORM joinery_emit(p_session, 'session_updated', NULL, '{}');
   RETURN 'updated';
 END
 $$;
@@ -424,6 +427,7 @@ BEGIN
     RETURN 'invalid_status';
   END IF;
   UPDATE game_session SET status = 'ACTIVE', version = version + 1, updated_at = now() WHERE id = p_session;
+  PERFORM joinery_emit(p_session, 'session_activated', NULL, '{}');
   RETURN 'activated';
 END
 $$;
