@@ -38,7 +38,7 @@ describe('ReservationSweeper', () => {
     };
     await sweeper.onApplicationBootstrap();
     // Until the failed sweep and the next one ran (polling, not a fixed wait: the machine may be busy).
-    for (const deadline = Date.now() + 10_000; calls.length < 2 && Date.now() < deadline; ) await sleep(10);
+    for (const deadline = Date.now() + 10_000; calls.length < 2 && Date.now() < deadline;) await sleep(10);
     await sweeper.onModuleDestroy();
     const afterStop = calls.length;
     expect(afterStop).toBeGreaterThanOrEqual(2);
