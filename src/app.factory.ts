@@ -35,7 +35,9 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   // No automatic ETag (a SHA-1 of every JSON body): nothing here serves conditional GETs; the admin API
   // sets its own ETags from row versions.
   app.set('etag', false);
-  app.set('trust proxy', 'loopback');
+  // TRUST_PROXY: which peers' X-Forwarded-For is believed for `request.ip` (rate limits, quotas). Off by default:
+  // a client could otherwise choose its own IP. See README "Behind a proxy".
+  app.set('trust proxy', config.http.trustProxy);
   // First: while the instance stops, requests still arriving get a 503 and `Connection: close`.
   app.use(app.get(Drain).middleware);
   if (config.metrics.enabled) app.use(app.get(MetricsService).middleware);

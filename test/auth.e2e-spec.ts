@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { hashSecret } from '../src/auth/secrets.js';
 import { createOrJoinBody } from './utils/sessions.js';
@@ -180,7 +180,11 @@ describe('Auth (e2e)', () => {
     it('accepts a token with the permission, in the header or the Authorization cookie', async () => {
       const player = await loginPlayer(service.baseUrl, 'device-permitted');
       expect((await createOrJoin(player.access_token)).status).toBe(200);
-      const viaCookie = await createOrJoin(undefined, { cookie: `Authorization=Bearer%20${player.access_token}` });
+      // A state-changing request authenticated by the cookie needs an Origin naming this service (issue 13, item 6).
+      const viaCookie = await createOrJoin(undefined, {
+        cookie: `Authorization=Bearer%20${player.access_token}`,
+        origin: service.baseUrl,
+      });
       expect(viaCookie.status).toBe(200);
     });
 
@@ -214,10 +218,9 @@ describe('Auth (e2e)', () => {
         error_code: 'auth_token_sig_invalid',
       });
 
-      const [stored] = await db.query(`SELECT private_key_pem FROM signing_key WHERE kid = $1`, [header.kid]);
       const expired = jwt.sign(
         { ...claims, exp: Math.floor(Date.now() / 1000) - 60 },
-        createPrivateKey(stored.private_key_pem),
+        await db.signingKey(header.kid!),
         {
           algorithm: 'RS256',
           keyid: header.kid,

@@ -176,6 +176,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       // The set-up logs every player in from 127.0.0.1: lift the per-IP budget of public routes.
       // The measured requests come from players whose role holds `ratelimit:exempt`.
       RATE_LIMIT_ANONYMOUS_LIMIT: '1000000000',
+      // ... and its quota of new anonymous players (every bench player is new).
+      ANON_IDENTITY_LIMIT: '0',
       ...options.serviceEnv,
     };
     const nodeArgs = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];

@@ -1,12 +1,18 @@
 import { SignatureV4 } from '@smithy/signature-v4';
+import { randomBytes, randomInt } from 'node:crypto';
 import { Sha256 } from '../../src/common/sha256.js';
 import type { HttpTarget, JsonResponse, Recorder } from './load.js';
 import { errorKey } from './load.js';
 
-/** The development access key bootstrapped by the service (docs/gamelift.md); the bench passes it explicitly. */
+const KEY_ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+/**
+ * The access key the bench bootstraps (BOOTSTRAP_ACCESS_KEY_*), new for each run: the service runs with
+ * NODE_ENV=production, which refuses the documented development key.
+ */
 export const BENCH_ACCESS_KEY = {
-  accessKeyId: 'AKIAJOINERYDEVKEY001',
-  secretAccessKey: 'joineryDevSecretAccessKeyChangeMe0000000',
+  accessKeyId: `AKIA${Array.from({ length: 16 }, () => KEY_ID_ALPHABET[randomInt(KEY_ID_ALPHABET.length)]).join('')}`,
+  secretAccessKey: randomBytes(30).toString('base64'),
 };
 
 /** GameLift's AWS JSON 1.1 protocol: `POST /`, `X-Amz-Target: GameLift.<Operation>`, signed with SigV4. */

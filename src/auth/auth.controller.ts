@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Ip, Param, Post } from '@nestjs/common';
 import {
   ApiBasicAuth,
   ApiForbiddenResponse,
@@ -40,8 +40,9 @@ export class AuthController {
   loginWith(
     @Headers('authorization') authorization: string | undefined,
     @Body() body: LoginRequestDto,
+    @Ip() ip: string,
   ): Promise<LoginResultDto> {
-    return this.login.login(authorization, body);
+    return this.login.login(authorization, body, ip);
   }
 
   /** The JWK set that verifies access tokens. */

@@ -1,8 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { LRUCache } from 'lru-cache';
 import type { Repository } from 'typeorm';
 import { Conflict, InvalidRequest, NotAuthenticated, NotFound } from '../common/errors.js';
-import type { BootstrapClient } from '../config/config.js';
+import { type BootstrapClient, DEV_BOOTSTRAP } from '../config/config.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { AuthClientEntity } from './entities/auth-client.entity.js';
 import { hashSecret, randomToken, safeEqual, tokenDigest, verifySecret } from './secrets.js';
 
@@ -10,6 +12,7 @@ export type GrantType = 'anon' | 'refresh' | 'client_credentials';
 
 /** How long a verified secret is remembered, to spare scrypt on every login. */
 const VERIFIED_TTL_MS = 30_000;
+const VERIFIED_MAX = 10_000;
 
 export interface ClientSpec {
   clientId: string;
@@ -24,9 +27,14 @@ export interface ClientSpec {
 @Injectable()
 export class ClientsService {
   private readonly logger = new Logger(ClientsService.name);
-  private readonly verified = new Map<string, { digest: string; expires: number }>();
+  private readonly verified = new LRUCache<string, string>({ max: VERIFIED_MAX, ttl: VERIFIED_TTL_MS });
+  /** A hash of a random secret nobody knows: unknown and disabled clients are checked against it. */
+  private dummyHash?: Promise<string>;
 
-  constructor(@InjectRepository(AuthClientEntity) private readonly clients: Repository<AuthClientEntity>) {}
+  constructor(
+    @InjectRepository(AuthClientEntity) private readonly clients: Repository<AuthClientEntity>,
+    private readonly metrics: MetricsService,
+  ) {}
 
   /**
    * Checks `Authorization: Basic base64(client_id:secret)` and returns the
@@ -47,7 +55,9 @@ export class ClientsService {
     const clientId = decoded.slice(0, separator);
     const secret = decoded.slice(separator + 1);
     const client = await this.clients.findOne({ where: { clientId } });
-    if (!client || !client.enabled || !(await this.secretMatches(client, secret))) {
+    // The same scrypt work whether the id exists or not, so the answer's timing does not tell which ids exist.
+    const matches = client ? await this.secretMatches(client, secret) : await this.matchesNothing(secret);
+    if (!client || !client.enabled || !matches) {
       throw new NotAuthenticated(
         'client_credentials_invalid',
         'Client Credentials provided to authentication attempt were invalid',
@@ -79,6 +89,26 @@ export class ClientsService {
       await this.clients.update({ id: client.id }, { secretHash: await hashSecret(spec.secret) });
       this.logger.log(`updated the secret of bootstrap client ${spec.clientId}`);
     }
+  }
+
+  /**
+   * Disables every enabled client whose secret is still one of the documented
+   * development secrets (a database that once ran in development). Production
+   * calls it at start-up; a warning names each client disabled.
+   */
+  async disableDevelopmentClients(): Promise<string[]> {
+    const disabled: string[] = [];
+    for (const dev of [DEV_BOOTSTRAP.admin, DEV_BOOTSTRAP.gameClient]) {
+      const client = await this.clients.findOne({ where: { clientId: dev.clientId } });
+      if (!client?.enabled || !(await verifySecret(dev.secret, client.secretHash))) continue;
+      await this.clients.update({ id: client.id }, { enabled: false });
+      this.forget(client.clientId);
+      disabled.push(client.clientId);
+      this.logger.warn(
+        `disabled client ${client.clientId}: it still has the development secret (this database once ran in development)`,
+      );
+    }
+    return disabled;
   }
 
   list(): Promise<AuthClientEntity[]> {
@@ -140,10 +170,19 @@ export class ClientsService {
   private async secretMatches(client: AuthClientEntity, secret: string): Promise<boolean> {
     const digest = tokenDigest(`${client.secretHash}:${secret}`);
     const remembered = this.verified.get(client.clientId);
-    if (remembered && remembered.expires > Date.now() && safeEqual(remembered.digest, digest)) return true;
+    if (remembered && safeEqual(remembered, digest)) return true;
+    this.metrics.clientSecretHashed();
     const ok = await verifySecret(secret, client.secretHash);
-    if (ok) this.verified.set(client.clientId, { digest, expires: Date.now() + VERIFIED_TTL_MS });
+    if (ok) this.verified.set(client.clientId, digest);
     return ok;
+  }
+
+  /** The work of a wrong secret, for a client id that does not exist. Always false. */
+  private async matchesNothing(secret: string): Promise<false> {
+    this.dummyHash ??= hashSecret(randomToken(24));
+    this.metrics.clientSecretHashed();
+    await verifySecret(secret, await this.dummyHash);
+    return false;
   }
 }
 

@@ -6,7 +6,7 @@ import { Strategy } from 'passport-jwt';
 import { NotAuthenticated } from '../common/errors.js';
 import { AppConfig } from '../config/config.js';
 import { bearerToken } from './bearer-auth.js';
-import { type AccessTokenClaims, type Principal, principalFromClaims } from './principal.js';
+import { type AccessTokenClaims, claimsProblem, type Principal, principalFromClaims } from './principal.js';
 import { SigningKeysService } from './signing-keys.service.js';
 
 /**
@@ -38,6 +38,9 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   }
 
   validate(payload: AccessTokenClaims & { sub: string }): Principal {
+    const problem = claimsProblem(payload as unknown as Record<string, unknown>);
+    if (problem)
+      throw new NotAuthenticated('auth_token_invalid_claim', `Token contained invalid claim value: ${problem}`);
     return principalFromClaims(payload.sub, payload);
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { NotAuthenticated } from '../common/errors.js';
+import { AbuseLimits } from '../ratelimit/abuse-limits.js';
 import { stableUuid } from '../common/ids.js';
 import { AppConfig } from '../config/config.js';
 import { ClientsService, type GrantType } from './clients.service.js';
@@ -21,15 +22,34 @@ export class LoginService {
     private readonly roles: RolesService,
     private readonly tokens: TokensService,
     private readonly refreshTokens: RefreshTokensService,
+    private readonly abuse: AbuseLimits,
   ) {}
 
-  async login(basicAuthorization: string | undefined, request: LoginRequestDto): Promise<LoginResultDto> {
-    const client = await this.clients.authenticateBasic(basicAuthorization);
+  /**
+   * `ip` is the caller's address (`request.ip`, see TRUST_PROXY): an IP over
+   * its failed-authentication budget is refused before the client's secret is
+   * hashed; wrong client credentials and unusable refresh tokens spend it.
+   */
+  async login(basicAuthorization: string | undefined, request: LoginRequestDto, ip?: string): Promise<LoginResultDto> {
+    this.abuse.assertMayAuthenticate(ip);
+    let client: AuthClientEntity;
+    try {
+      client = await this.clients.authenticateBasic(basicAuthorization);
+    } catch (error) {
+      if (error instanceof NotAuthenticated) this.abuse.authenticationFailed(ip);
+      throw error;
+    }
     switch (request.grant_type) {
       case 'anon':
-        return this.anonymous(client, request);
+        return this.anonymous(client, request, ip);
       case 'refresh':
-        return this.refresh(client, request);
+        try {
+          return await this.refresh(client, request);
+        } catch (error) {
+          if (error instanceof NotAuthenticated && error.code.startsWith('refresh_token_'))
+            this.abuse.authenticationFailed(ip);
+          throw error;
+        }
       case 'client_credentials':
         return this.clientCredentials(client);
       default:
@@ -37,15 +57,17 @@ export class LoginService {
     }
   }
 
-  private async anonymous(client: AuthClientEntity, request: LoginRequestDto): Promise<LoginResultDto> {
+  private async anonymous(client: AuthClientEntity, request: LoginRequestDto, ip?: string): Promise<LoginResultDto> {
     this.assertGrant(client, 'anon', 'user_auth_disabled', 'User authentication is not permitted for this policy');
     const deviceId = request.portal_access_token?.trim() ?? '';
     if (!deviceId) throw new NotAuthenticated('anon_token_empty', 'Anon access token is empty');
-    const player = await this.players.upsertAnonymous(
-      deviceId,
-      request.portal_display_name?.trim() ?? '',
-      client.playerRole,
-    );
+    const displayName = request.portal_display_name?.trim() ?? '';
+    // A device id seen before logs in whatever the quota; a new one spends the IP's quota of new identities.
+    let player = await this.players.touchAnonymous(deviceId, displayName);
+    if (!player) {
+      this.abuse.takeNewIdentity(ip);
+      player = await this.players.upsertAnonymous(deviceId, displayName, client.playerRole);
+    }
     if (player.disabled)
       throw new NotAuthenticated('user_auth_restricted', 'Authentication for this user has been restricted');
     const refreshToken = request.include_refresh
@@ -58,15 +80,18 @@ export class LoginService {
     this.assertGrant(client, 'refresh', 'refresh_disabled', 'Refresh authentication is currently disabled');
     const token = request.portal_access_token?.trim() ?? '';
     if (!token) throw new NotAuthenticated('refresh_token_empty', 'Refresh token is empty');
-    const stored = await this.refreshTokens.consume(token);
-    if (!stored) throw new NotAuthenticated('refresh_token_not_found', 'Refresh token was not found or has expired');
-    if (stored.clientId !== client.clientId) {
+    const consumed = await this.refreshTokens.consume(token, client.clientId);
+    if (consumed.outcome === 'client_mismatch') {
       throw new NotAuthenticated(
         'refresh_token_client_id_mismatch',
         'Client ID for new token request did not match original token',
       );
     }
-    const next = await this.refreshTokens.issue(client.clientId, stored.playerId);
+    // A reused token is answered like an unknown one (its family is revoked meanwhile).
+    if (consumed.outcome !== 'consumed')
+      throw new NotAuthenticated('refresh_token_not_found', 'Refresh token was not found or has expired');
+    const stored = consumed.token;
+    const next = await this.refreshTokens.issue(client.clientId, stored.playerId, stored.familyId);
     if (!stored.playerId) return this.clientResult(client, next);
     const player = await this.players.findById(stored.playerId);
     if (!player) throw new NotAuthenticated('refresh_token_invalid_user', 'Refresh token refrences invalid user');

@@ -1,4 +1,4 @@
-import { grants, hasAnyPermission, hasPermission, isValidPermission } from './permissions.js';
+import { hasAllPermissions, grants, hasAnyPermission, hasPermission, isValidPermission } from './permissions.js';
 
 describe('permissions', () => {
   it('grants an exact match', () => {
@@ -40,5 +40,16 @@ describe('permissions', () => {
     expect(isValidPermission('session::x')).toBe(false);
     expect(isValidPermission('Session:create')).toBe(false);
     expect(isValidPermission('session:cre ate')).toBe(false);
+  });
+});
+
+describe('hasAllPermissions (what a caller may hand out)', () => {
+  it('needs every required permission, a wildcard only through an equal or wider one', () => {
+    expect(hasAllPermissions(['*'], ['*'])).toBe(true);
+    expect(hasAllPermissions(['admin:*'], ['admin:clients:write', 'admin:roles:read'])).toBe(true);
+    expect(hasAllPermissions(['admin:clients:write'], ['*'])).toBe(false);
+    expect(hasAllPermissions(['gamelift:Describe*'], ['gamelift:*'])).toBe(false);
+    expect(hasAllPermissions(['gamelift:*'], ['gamelift:Describe*', 'gamelift:AcceptPlayerSession'])).toBe(true);
+    expect(hasAllPermissions(['session:create'], [])).toBe(true);
   });
 });

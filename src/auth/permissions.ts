@@ -21,6 +21,16 @@ export function hasAnyPermission(held: readonly string[], anyOf: readonly string
   return anyOf.some((required) => hasPermission(held, required));
 }
 
+/**
+ * True when the held permissions grant every one of `required` (a required
+ * wildcard such as `gamelift:*` needs a held `gamelift:*` or wider). This is
+ * the rule for handing out power: a caller may give a client, a key or a
+ * role only permissions it holds itself.
+ */
+export function hasAllPermissions(held: readonly string[], required: readonly string[]): boolean {
+  return required.every((permission) => hasPermission(held, permission));
+}
+
 const PERMISSION_PATTERN = /^(\*|[a-z][a-z0-9-]*(:[A-Za-z0-9-]+)*(:\*|\*)?)$/;
 
 /** Shape check for permission strings stored in roles. */

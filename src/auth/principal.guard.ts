@@ -2,7 +2,8 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import passport from 'passport';
-import { PermissionDenied } from '../common/errors.js';
+import { NotAuthenticated, PermissionDenied } from '../common/errors.js';
+import { AbuseLimits } from '../ratelimit/abuse-limits.js';
 import { BearerAuth } from './bearer-auth.js';
 import {
   AUTH_SCHEME,
@@ -14,6 +15,14 @@ import {
 import { hasAnyPermission } from './permissions.js';
 import type { Principal } from './principal.js';
 
+/** A request refused by the failed-authentication limit: the audit log does not record it (no database work). */
+export type ThrottledRequest = Request & { user?: Principal; authThrottled?: boolean };
+
+/** Credentials refused (not a database outage): RallyHere's auth codes, AWS's client and signature errors. */
+function isAuthenticationFailure(error: unknown): boolean {
+  return error instanceof NotAuthenticated;
+}
+
 /**
  * The global guard. Every route is closed unless marked `@Public()`; others
  * declare their scheme and permissions with `@Auth(...)` or `@SigV4Auth(...)`.
@@ -24,6 +33,7 @@ export class PrincipalGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly bearer: BearerAuth,
+    private readonly abuse: AbuseLimits,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -35,8 +45,21 @@ export class PrincipalGuard implements CanActivate {
     );
     const scheme = this.reflector.getAllAndOverride<AuthScheme | undefined>(AUTH_SCHEME, targets) ?? 'bearer';
     const http = context.switchToHttp();
-    const request = http.getRequest<Request & { user?: Principal }>();
-    const principal = await this.authenticate(scheme, request, http.getResponse<Response>());
+    const request = http.getRequest<ThrottledRequest>();
+    // An IP that failed to authenticate too often is refused before any token, key or database work.
+    try {
+      this.abuse.assertMayAuthenticate(request.ip);
+    } catch (error) {
+      request.authThrottled = true;
+      throw error;
+    }
+    let principal: Principal;
+    try {
+      principal = await this.authenticate(scheme, request, http.getResponse<Response>());
+    } catch (error) {
+      if (isAuthenticationFailure(error)) this.abuse.authenticationFailed(request.ip);
+      throw error;
+    }
     request.user = principal;
     if (required === undefined) throw new PermissionDenied('This route declares no permission and is closed');
     const anyOf = typeof required === 'function' ? required(request) : required;

@@ -23,6 +23,34 @@ export interface AccessTokenClaims {
   plat?: string;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MAX_PERMISSIONS = 1_000;
+
+const isText = (value: unknown, max = 1024): value is string =>
+  typeof value === 'string' && value.length > 0 && value.length <= max;
+const isOptionalText = (value: unknown): boolean => value === undefined || typeof value === 'string';
+
+/**
+ * Why verified claims are not the shape Joinery issues, or undefined. A token
+ * signed with the right key but made by hand (no `exp`, an audience, `perms`
+ * that is not a list of strings) is refused, not trusted as far as it goes.
+ */
+export function claimsProblem(claims: Record<string, unknown>): string | undefined {
+  if (typeof claims.exp !== 'number' || !Number.isFinite(claims.exp)) return 'exp is required';
+  if (claims.aud !== undefined) return 'aud is not accepted (Joinery tokens have no audience)';
+  if (claims.typ !== 'player' && claims.typ !== 'client') return 'typ must be player or client';
+  if (!isText(claims.sub)) return 'sub must be a string';
+  if (claims.typ === 'player' && !UUID.test(claims.sub)) return 'sub of a player must be a UUID';
+  if (!isText(claims.cid, 256)) return 'cid must be a string';
+  if (typeof claims.role !== 'string' || claims.role.length > 256) return 'role must be a string';
+  const perms = claims.perms;
+  if (!Array.isArray(perms) || perms.length > MAX_PERMISSIONS || !perms.every((p) => isText(p, 256))) {
+    return 'perms must be an array of strings';
+  }
+  if (!isOptionalText(claims.name) || !isOptionalText(claims.plat)) return 'name and plat must be strings';
+  return undefined;
+}
+
 export function principalFromClaims(sub: string, claims: AccessTokenClaims): Principal {
   return {
     kind: claims.typ,

@@ -1,25 +1,52 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { LRUCache } from 'lru-cache';
 import type { Repository } from 'typeorm';
-import { Conflict, InvalidRequest, NotFound } from '../common/errors.js';
+import { Conflict, InvalidRequest, NotFound, PermissionDenied } from '../common/errors.js';
 import { RoleEntity } from './entities/role.entity.js';
+import { hasAllPermissions } from './permissions.js';
 
 const CACHE_TTL_MS = 10_000;
 
 /** Role → permissions, read from the database and cached briefly (roles change rarely). */
 @Injectable()
 export class RolesService {
-  private cache = new Map<string, { permissions: string[]; expires: number }>();
+  private readonly cache = new LRUCache<string, string[]>({ max: 1_000, ttl: CACHE_TTL_MS });
 
   constructor(@InjectRepository(RoleEntity) private readonly roles: Repository<RoleEntity>) {}
 
   async permissionsOf(role: string): Promise<string[]> {
     const cached = this.cache.get(role);
-    if (cached && cached.expires > Date.now()) return cached.permissions;
+    if (cached) return cached;
     const row = await this.roles.findOne({ where: { name: role } });
     const permissions = row?.permissions ?? [];
-    this.cache.set(role, { permissions, expires: Date.now() + CACHE_TTL_MS });
+    this.cache.set(role, permissions);
     return permissions;
+  }
+
+  /**
+   * Refuses (403 `insufficient_permissions`) unless `held` grants every
+   * permission of each named role: a caller may hand out, or act on holders
+   * of, only power it has itself. Unknown roles have no permissions.
+   */
+  async assertMayGrant(held: readonly string[], ...roles: (string | null | undefined)[]): Promise<void> {
+    for (const role of roles) {
+      if (!role) continue;
+      const missing = (await this.permissionsOf(role)).filter((p) => !hasAllPermissions(held, [p]));
+      if (missing.length) {
+        throw new PermissionDenied(
+          `Insufficient Permissions: role ${role} holds ${missing.join(', ')}, which the caller does not hold`,
+        );
+      }
+    }
+  }
+
+  /** The same for a permission set about to be given to a role. */
+  assertMayGrantPermissions(held: readonly string[], permissions: readonly string[]): void {
+    const missing = permissions.filter((p) => !hasAllPermissions(held, [p]));
+    if (missing.length) {
+      throw new PermissionDenied(`Insufficient Permissions: the caller does not hold ${missing.join(', ')}`);
+    }
   }
 
   list(): Promise<RoleEntity[]> {

@@ -1,10 +1,11 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { IsNull, type DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { NotAuthenticated } from '../common/errors.js';
 import { AppConfig } from '../config/config.js';
 import { SigningKeyEntity } from './entities/signing-key.entity.js';
+import { SecretBox } from './secret-box.js';
 
 export interface PublicJwk {
   kid: string;
@@ -47,14 +48,18 @@ export class SigningKeysService implements OnModuleInit {
   private signer: { kid: string; privateKey: KeyObject } | undefined;
   private verifiers = new Map<string, LoadedKey>();
   private lastRefresh = 0;
+  private readonly box: SecretBox;
 
   constructor(
     private readonly config: AppConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
-  ) {}
+  ) {
+    this.box = new SecretBox(config.secrets.encryptionKey);
+  }
 
   async onModuleInit(): Promise<void> {
     if (this.config.auth.privateKeyPem) {
+      // Checked at start-up (loadConfig): an RSA key of at least 2048 bits.
       const privateKey = createPrivateKey(this.config.auth.privateKeyPem);
       const jwk = toJwk(createPublicKey(privateKey));
       this.signer = { kid: jwk.kid, privateKey };
@@ -93,37 +98,65 @@ export class SigningKeysService implements OnModuleInit {
     return key.publicKey;
   }
 
+  /**
+   * Under a lock shared by all instances: seals any private key still stored
+   * in clear (databases from before sealing), and makes sure one current key
+   * opens with this SECRETS_ENCRYPTION_KEY. Current keys that do not (the
+   * encryption key changed, or the database comes from a development run)
+   * are retired: they keep verifying their tokens, and a new key signs.
+   */
   private async ensureStoredKey(): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock($1)', [KEY_CREATION_LOCK]);
-      const existing = await manager.count(SigningKeyEntity, { where: { retiredAt: IsNull() } });
-      if (existing > 0) return;
+      const rows = await manager.find(SigningKeyEntity);
+      for (const row of rows.filter((r) => r.privateKeyPem)) {
+        const sealed = this.box.seal(row.privateKeyPem!, row.kid);
+        await manager.update(SigningKeyEntity, { kid: row.kid }, { privateKeySealed: sealed, privateKeyPem: null });
+        row.privateKeySealed = sealed;
+        this.logger.log(`sealed token signing key ${row.kid} with SECRETS_ENCRYPTION_KEY`);
+      }
+      const current = rows.filter((r) => !r.retiredAt);
+      if (current.some((r) => this.open(r))) return;
+      for (const row of current) {
+        await manager.update(SigningKeyEntity, { kid: row.kid }, { retiredAt: new Date() });
+        this.logger.warn(
+          `token signing key ${row.kid} does not open with SECRETS_ENCRYPTION_KEY: retired (it still verifies its tokens)`,
+        );
+      }
       const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
       const jwk = toJwk(publicKey);
+      const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
       await manager.insert(SigningKeyEntity, {
         kid: jwk.kid,
-        privateKeyPem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+        privateKeyPem: null,
+        privateKeySealed: this.box.seal(pem, jwk.kid),
         publicJwk: { ...jwk },
       });
       this.logger.log(`created token signing key ${jwk.kid}`);
     });
   }
 
+  /** The private key of a stored row, or undefined when it does not open with this SECRETS_ENCRYPTION_KEY. */
+  private open(row: SigningKeyEntity): KeyObject | undefined {
+    const pem = row.privateKeySealed ? this.box.open(row.privateKeySealed, row.kid) : undefined;
+    return pem ? createPrivateKey(pem) : undefined;
+  }
+
   private async refresh(): Promise<void> {
     this.lastRefresh = Date.now();
     const rows = await this.dataSource.getRepository(SigningKeyEntity).find({ order: { createdAt: 'ASC' } });
     const verifiers = new Map<string, LoadedKey>();
-    let signer: SigningKeyEntity | undefined;
+    let signer: { kid: string; privateKey: KeyObject } | undefined;
     for (const row of rows) {
-      const privateKey = createPrivateKey(row.privateKeyPem);
-      verifiers.set(row.kid, {
-        kid: row.kid,
-        publicKey: createPublicKey(privateKey),
-        jwk: row.publicJwk as unknown as PublicJwk,
-      });
-      if (!row.retiredAt) signer = row;
+      // Verification needs only the public half, stored in clear.
+      const jwk = row.publicJwk as unknown as PublicJwk;
+      verifiers.set(row.kid, { kid: row.kid, publicKey: createPublicKey({ key: { ...jwk }, format: 'jwk' }), jwk });
+      if (!row.retiredAt) {
+        const privateKey = this.open(row);
+        if (privateKey) signer = { kid: row.kid, privateKey };
+      }
     }
     this.verifiers = verifiers;
-    if (signer) this.signer = { kid: signer.kid, privateKey: createPrivateKey(signer.privateKeyPem) };
+    if (signer) this.signer = signer;
   }
 }

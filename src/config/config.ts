@@ -1,3 +1,4 @@
+import { createPrivateKey } from 'node:crypto';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsBooleanString,
@@ -19,6 +20,20 @@ const PLATFORM_LIST = new RegExp(`^\\s*(${PLATFORMS.join('|')})?(\\s*,\\s*(${PLA
 /** AWS-style access key ids and secrets (see src/player-session/access-keys). */
 export const ACCESS_KEY_ID = /^AKIA[A-Z0-9]{16}$/;
 export const ACCESS_KEY_SECRET = /^[A-Za-z0-9+/]{40}$/;
+
+/** Express `trust proxy` values: a boolean, a hop count, or names / addresses / CIDR ranges, comma-separated. */
+const TRUST_PROXY =
+  /^(true|false|\d{1,2}|\s*(loopback|linklocal|uniquelocal|[0-9A-Fa-f:.]+(\/\d{1,3})?)(\s*,\s*(loopback|linklocal|uniquelocal|[0-9A-Fa-f:.]+(\/\d{1,3})?))*\s*)$/;
+
+/** Variables whose values are never printed, not even when they are refused. */
+export const SECRET_VARIABLES = new Set([
+  'DATABASE_URL',
+  'JWT_PRIVATE_KEY',
+  'BOOTSTRAP_ADMIN_CLIENT_SECRET',
+  'BOOTSTRAP_GAME_CLIENT_SECRET',
+  'SECRETS_ENCRYPTION_KEY',
+  'BOOTSTRAP_ACCESS_KEY_SECRET',
+]);
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && value.trim() !== '' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
@@ -255,6 +270,55 @@ export class EnvironmentVariables {
   @Min(0)
   @Max(300_000)
   ACCESS_KEY_CACHE_TTL_MS?: number;
+
+  @IsOptional()
+  @Matches(TRUST_PROXY, {
+    message:
+      'must be false, true, a hop count, or a comma-separated list of loopback, linklocal, uniquelocal, IP addresses and CIDR ranges',
+  })
+  TRUST_PROXY?: string;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  AUTH_FAILURE_LIMIT?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1_000)
+  @Max(86_400_000)
+  AUTH_FAILURE_WINDOW_MS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  ANON_IDENTITY_LIMIT?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1_000)
+  @Max(604_800_000)
+  ANON_IDENTITY_WINDOW_MS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(36_500)
+  ANON_PLAYER_RETENTION_DAYS?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(86_400_000)
+  PURGE_INTERVAL_MS?: number;
 }
 
 export type NodeEnv = 'development' | 'production' | 'test';
@@ -277,6 +341,8 @@ export class AppConfig {
     port: number;
     bodyLimit: string;
     swagger: boolean;
+    /** Express `trust proxy`: which peers' `X-Forwarded-For` is believed (`TRUST_PROXY`); false: none. */
+    trustProxy: boolean | number | string;
     shutdownTimeoutMs: number;
     /** Worker processes of `npm run start:cluster` (`WEB_CONCURRENCY`); unset: one per core. */
     workers?: number;
@@ -289,6 +355,19 @@ export class AppConfig {
    * authenticated principal, `anonymousLimit` for each IP on public routes.
    */
   readonly rateLimit: { enabled: boolean; windowMs: number; limit: number; anonymousLimit: number };
+  /**
+   * Abuse limits, per IP and per instance, on while `rateLimit.enabled`: failed authentications
+   * (`failureLimit` per `failureWindowMs`, checked before any database work) and new anonymous
+   * players (`anonIdentityLimit` per `anonIdentityWindowMs`; 0: no quota).
+   */
+  readonly abuse: {
+    failureLimit: number;
+    failureWindowMs: number;
+    anonIdentityLimit: number;
+    anonIdentityWindowMs: number;
+  };
+  /** Purge of expired refresh tokens and idle anonymous players (retention 0: players are kept). */
+  readonly retention: { anonPlayerDays: number; purgeIntervalMs: number };
   /** `readPoolSize`: connections of the separate pool that session reads use (0: reads share the main pool). */
   readonly database: {
     url?: string;
@@ -392,8 +471,11 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   );
   const errors = validateSync(raw, { whitelist: false, forbidUnknownValues: false });
   if (errors.length > 0) {
+    // A refused secret is named, never shown (it may be a whole private key or a password in a URL).
     const lines = errors.map(
-      (e) => `  - ${e.property}: ${Object.values(e.constraints ?? {}).join('; ')} (got ${JSON.stringify(e.value)})`,
+      (e) =>
+        `  - ${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}` +
+        (SECRET_VARIABLES.has(e.property) ? ' (value not shown)' : ` (got ${JSON.stringify(e.value)})`),
     );
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
@@ -406,6 +488,12 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   if (production && !raw.SECRETS_ENCRYPTION_KEY) {
     missing.push('  - SECRETS_ENCRYPTION_KEY: required when NODE_ENV=production (at least 32 random characters)');
   }
+  const privateKeyPem = raw.JWT_PRIVATE_KEY?.replace(/\\n/g, '\n');
+  if (privateKeyPem) {
+    const problem = signingKeyProblem(privateKeyPem);
+    if (problem) missing.push(`  - JWT_PRIVATE_KEY: ${problem} (value not shown)`);
+  }
+  if (production) missing.push(...productionSecretProblems(raw));
   if (missing.length) throw new ConfigError(`Invalid configuration:\n${missing.join('\n')}`);
   return new AppConfig({
     env: nodeEnv,
@@ -413,7 +501,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       host: raw.HOST ?? '127.0.0.1',
       port: raw.PORT ?? 3000,
       bodyLimit: raw.BODY_LIMIT ?? '100kb',
-      swagger: raw.SWAGGER_ENABLED === undefined ? true : raw.SWAGGER_ENABLED === 'true',
+      swagger: raw.SWAGGER_ENABLED === undefined ? !production : raw.SWAGGER_ENABLED === 'true',
+      trustProxy: trustProxy(raw.TRUST_PROXY),
       shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS ?? 10_000,
       workers: raw.WEB_CONCURRENCY,
     },
@@ -421,12 +510,22 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       level: raw.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
       requests: (raw.LOG_REQUESTS ?? 'all') as 'all' | 'errors' | 'none',
     },
-    metrics: { enabled: raw.METRICS_ENABLED === undefined ? true : raw.METRICS_ENABLED === 'true' },
+    metrics: { enabled: raw.METRICS_ENABLED === undefined ? !production : raw.METRICS_ENABLED === 'true' },
     rateLimit: {
       enabled: raw.RATE_LIMIT_ENABLED === undefined ? true : raw.RATE_LIMIT_ENABLED === 'true',
       windowMs: raw.RATE_LIMIT_WINDOW_MS ?? 10_000,
       limit: raw.RATE_LIMIT_LIMIT ?? 100,
       anonymousLimit: raw.RATE_LIMIT_ANONYMOUS_LIMIT ?? 300,
+    },
+    abuse: {
+      failureLimit: raw.AUTH_FAILURE_LIMIT ?? 10,
+      failureWindowMs: raw.AUTH_FAILURE_WINDOW_MS ?? 60_000,
+      anonIdentityLimit: raw.ANON_IDENTITY_LIMIT ?? 20,
+      anonIdentityWindowMs: raw.ANON_IDENTITY_WINDOW_MS ?? 3_600_000,
+    },
+    retention: {
+      anonPlayerDays: raw.ANON_PLAYER_RETENTION_DAYS ?? 180,
+      purgeIntervalMs: raw.PURGE_INTERVAL_MS ?? 3_600_000,
     },
     database: {
       url: raw.DATABASE_URL,
@@ -436,7 +535,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       embeddedPort: raw.EMBEDDED_PG_PORT ?? 0,
     },
     auth: {
-      privateKeyPem: raw.JWT_PRIVATE_KEY?.replace(/\\n/g, '\n'),
+      privateKeyPem,
       issuer: raw.JWT_ISSUER ?? 'joinery',
       tokenCacheSize: raw.TOKEN_CACHE_SIZE ?? 10_000,
       accessTokenTtlSeconds: raw.ACCESS_TOKEN_TTL_SECONDS ?? 3600,
@@ -484,4 +583,90 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       sweepIntervalMs: raw.RESERVATION_SWEEP_INTERVAL_MS ?? 1000,
     },
   });
+}
+
+function trustProxy(value: string | undefined): boolean | number | string {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value
+    .split(',')
+    .map((part) => part.trim())
+    .join(',');
+}
+
+/** Smallest RSA modulus accepted for `JWT_PRIVATE_KEY` (NIST SP 800-57: 2048 bits through 2030). */
+export const MIN_RSA_BITS = 2048;
+
+/** Why a PEM cannot sign Joinery's RS256 tokens, or undefined when it can. Never quotes the key. */
+export function signingKeyProblem(pem: string): string | undefined {
+  let key;
+  try {
+    key = createPrivateKey(pem);
+  } catch {
+    return 'is not a readable PEM private key';
+  }
+  if (key.asymmetricKeyType !== 'rsa') {
+    return `must be an RSA key for RS256, got a ${key.asymmetricKeyType ?? 'non-asymmetric'} key`;
+  }
+  const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+  if (bits < MIN_RSA_BITS) return `must be an RSA key of at least ${MIN_RSA_BITS} bits, got ${bits}`;
+  return undefined;
+}
+
+/**
+ * A rough upper bound of a secret's entropy: its length times the Shannon
+ * entropy of its characters. `a` repeated 32 times scores 0; 32 random bytes
+ * in base64 score about 200. Catches typed-in and repeated values, not every
+ * guessable one.
+ */
+export function estimatedEntropyBits(secret: string): number {
+  const counts = new Map<string, number>();
+  for (const ch of secret) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  const length = [...secret].length;
+  let perChar = 0;
+  for (const n of counts.values()) perChar -= (n / length) * Math.log2(n / length);
+  return perChar * length;
+}
+
+/** Bits {@link estimatedEntropyBits} must reach in production: the encryption key, and the other secrets. */
+export const MIN_KEY_ENTROPY_BITS = 128;
+export const MIN_SECRET_ENTROPY_BITS = 64;
+
+/** Production refuses the documented development secrets and low-entropy ones; each problem names its variable. */
+function productionSecretProblems(raw: EnvironmentVariables): string[] {
+  const problems: string[] = [];
+  const checks: [keyof EnvironmentVariables, string | undefined, string, number][] = [
+    ['SECRETS_ENCRYPTION_KEY', raw.SECRETS_ENCRYPTION_KEY, DEV_BOOTSTRAP.secretsEncryptionKey, MIN_KEY_ENTROPY_BITS],
+    [
+      'BOOTSTRAP_ADMIN_CLIENT_SECRET',
+      raw.BOOTSTRAP_ADMIN_CLIENT_SECRET,
+      DEV_BOOTSTRAP.admin.secret,
+      MIN_SECRET_ENTROPY_BITS,
+    ],
+    [
+      'BOOTSTRAP_GAME_CLIENT_SECRET',
+      raw.BOOTSTRAP_GAME_CLIENT_SECRET,
+      DEV_BOOTSTRAP.gameClient.secret,
+      MIN_SECRET_ENTROPY_BITS,
+    ],
+    [
+      'BOOTSTRAP_ACCESS_KEY_SECRET',
+      raw.BOOTSTRAP_ACCESS_KEY_SECRET,
+      DEV_BOOTSTRAP.accessKey.secret,
+      MIN_SECRET_ENTROPY_BITS,
+    ],
+  ];
+  for (const [name, value, development, minBits] of checks) {
+    if (value === undefined) continue;
+    if (value === development) {
+      problems.push(`  - ${name}: is the documented development value; set a secret of your own in production`);
+    } else if (estimatedEntropyBits(value) < minBits) {
+      problems.push(
+        `  - ${name}: too predictable for production (repeated or few distinct characters); ` +
+          'use a random value, e.g. `openssl rand -base64 32`',
+      );
+    }
+  }
+  return problems;
 }

@@ -1,5 +1,7 @@
 import { ConfigError, DEV_BOOTSTRAP, loadConfig } from './config.js';
 
+/** A production-like (random, not the development) access key secret. */
+const PRODUCTION_KEY_SECRET = 'u8Jq2Lx9Pz4Rv7Nc1Wb6Ht3Ks5Mf0Dg8Ya2Ee9Qr';
 const PRODUCTION = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/joinery' };
 
 describe('GameLift configuration', () => {
@@ -13,15 +15,15 @@ describe('GameLift configuration', () => {
   it('requires SECRETS_ENCRYPTION_KEY in production and bootstraps no key there unless told to', () => {
     expect(() => loadConfig(PRODUCTION)).toThrow(ConfigError);
     expect(() => loadConfig(PRODUCTION)).toThrow('SECRETS_ENCRYPTION_KEY: required when NODE_ENV=production');
-    const config = loadConfig({ ...PRODUCTION, SECRETS_ENCRYPTION_KEY: 's'.repeat(32) });
+    const config = loadConfig({ ...PRODUCTION, SECRETS_ENCRYPTION_KEY: 'Vq3Yd9Lw1Rk7Xz2Pn8Tb5Hc4Mf6Gj0Sa' });
     expect(config.bootstrap.accessKey).toBeUndefined();
     const withKey = loadConfig({
       ...PRODUCTION,
-      SECRETS_ENCRYPTION_KEY: 's'.repeat(32),
+      SECRETS_ENCRYPTION_KEY: 'Vq3Yd9Lw1Rk7Xz2Pn8Tb5Hc4Mf6Gj0Sa',
       BOOTSTRAP_ACCESS_KEY_ID: 'AKIAPRODUCTIONKEY001',
-      BOOTSTRAP_ACCESS_KEY_SECRET: 'p'.repeat(40),
+      BOOTSTRAP_ACCESS_KEY_SECRET: PRODUCTION_KEY_SECRET,
     });
-    expect(withKey.bootstrap.accessKey).toEqual({ accessKeyId: 'AKIAPRODUCTIONKEY001', secret: 'p'.repeat(40) });
+    expect(withKey.bootstrap.accessKey).toEqual({ accessKeyId: 'AKIAPRODUCTIONKEY001', secret: PRODUCTION_KEY_SECRET });
   });
 
   it('refuses malformed or half-set values', () => {

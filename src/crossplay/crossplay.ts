@@ -7,7 +7,7 @@
  *
  * The same rule runs in SQL over per-session aggregates
  * (`joinery_cp_can_join`, src/session/sql/crossplay.sql); `canJoin` below is
- * its TypeScript twin, and the tests check the two agree.
+ * its TypeScript twin, and test/database/sql-functions.e2e-spec.ts checks the two agree.
  */
 
 /** RallyHere's `Platform` enum. */

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/config.js';
 import { dataSourceOptions } from './data-source-options.js';
+import { TypeOrmLogger } from '../logging/typeorm-logger.js';
 import { migrateWithLock } from './migrate.js';
 import { Notifier } from './notifier.js';
 import { Sql } from './sql.js';
@@ -26,6 +27,8 @@ import { Sql } from './sql.js';
         return {
           ...dataSourceOptions({ url: config.database.url, poolSize: config.database.poolSize }),
           autoLoadEntities: true,
+          // TypeORM's own lines as JSON through pino, without query parameters.
+          logger: new TypeOrmLogger(),
         };
       },
       dataSourceFactory: async (options) => {

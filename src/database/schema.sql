@@ -41,23 +41,37 @@ CREATE TABLE player (
   CONSTRAINT uq_player_platform_portal_user_id UNIQUE (platform, portal_user_id)
 );
 
+-- The purge of anonymous players idle past the retention (src/auth/), oldest first.
+CREATE INDEX ix_player_anon_last_login_at ON player (last_login_at) WHERE platform = 'Anon';
+
+-- Refresh tokens, stored as digests. Every token traded from one login shares the family of the first:
+-- presenting a token already used revokes the whole family (the thief's and the owner's descendants alike).
 CREATE TABLE refresh_token (
   id           uuid PRIMARY KEY DEFAULT gen_random_uuid(),
   token_digest text NOT NULL CONSTRAINT uq_refresh_token_digest UNIQUE,
   client_id    text NOT NULL,
   player_id    uuid REFERENCES player(id) ON DELETE CASCADE,
+  family_id    uuid NOT NULL DEFAULT gen_random_uuid(),
   expires_at   timestamptz NOT NULL,
   revoked_at   timestamptz,
   created_at   timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX ix_refresh_token_player_id ON refresh_token (player_id);
+CREATE INDEX ix_refresh_token_family_id ON refresh_token (family_id) WHERE revoked_at IS NULL;
+-- The purge of expired tokens.
+CREATE INDEX ix_refresh_token_expires_at ON refresh_token (expires_at);
 
+-- The RS256 signing keys. The private half is sealed with SECRETS_ENCRYPTION_KEY (AES-256-GCM, the access keys'
+-- SecretBox, src/auth/secret-box.ts), bound to its kid; a key found in plaintext (`private_key_pem`, e.g. written
+-- by hand) is sealed by the service at start-up and the plaintext emptied.
 CREATE TABLE signing_key (
-  kid             text PRIMARY KEY,
-  private_key_pem text NOT NULL,
-  public_jwk      jsonb NOT NULL,
-  created_at      timestamptz NOT NULL DEFAULT now(),
-  retired_at      timestamptz
+  kid                text PRIMARY KEY,
+  private_key_pem    text,
+  private_key_sealed text,
+  public_jwk         jsonb NOT NULL,
+  created_at         timestamptz NOT NULL DEFAULT now(),
+  retired_at         timestamptz,
+  CONSTRAINT ck_signing_key_private CHECK (private_key_pem IS NOT NULL OR private_key_sealed IS NOT NULL)
 );
 
 CREATE TABLE access_key (

@@ -38,5 +38,7 @@ export class GameLiftModule implements OnApplicationBootstrap {
   /** Registers the access key named in the environment (see `.env.example`). */
   async onApplicationBootstrap(): Promise<void> {
     if (this.config.bootstrap.accessKey) await this.accessKeys.ensure(this.config.bootstrap.accessKey);
+    // A database that once ran in development may still hold the documented development key.
+    if (this.config.isProduction) await this.accessKeys.disableDevelopmentKey();
   }
 }

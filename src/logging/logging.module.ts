@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { LoggerModule } from 'nestjs-pino';
 import pino, { type DestinationStream } from 'pino';
 import { AppConfig } from '../config/config.js';
+import { errorSerializer } from './error-serializer.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** Probes and scrapes: never access-logged. */
@@ -52,6 +53,8 @@ export function requestId(request: IncomingMessage, response: ServerResponse): s
                     ? 'info'
                     : 'silent',
             serializers: {
+              // Errors without SQL parameters or driver details (see error-serializer.ts).
+              err: errorSerializer,
               req: (request: { id: string; method: string; url: string }) => ({
                 id: request.id,
                 method: request.method,

@@ -24,6 +24,10 @@ export type JoinOperation = 'create_or_join' | 'join' | 'reserve';
  *    GameLift reservations made, and freed by the sweeper;
  *  - `joinery_seats{status}`: occupied seats now (RESERVED, ACTIVE), read from
  *    the database at most every 5 s;
+ *  - `joinery_client_secret_hashes_total`: scrypt checks of client secrets
+ *    on login (unknown client ids are hashed too: no timing oracle);
+ *  - `joinery_auth_throttled_total`: requests refused before authentication
+ *    by the failed-authentication limit;
  *  - `joinery_db_pool_connections{pool,state}`: this instance's pg pools
  *    (`main`, `read`; total, idle, waiting, max);
  *  - Node's process metrics (`process_*`, `nodejs_*`).
@@ -38,6 +42,8 @@ export class MetricsService implements OnModuleDestroy {
   private readonly joins: Counter<'operation' | 'outcome'>;
   private readonly reserved: Counter;
   private readonly timedOut: Counter;
+  private readonly secretHashes: Counter;
+  private readonly authThrottled: Counter;
   private seatCounts?: { at: number; counts: Promise<Map<string, number>> };
 
   constructor(private readonly sql: Sql) {
@@ -64,6 +70,16 @@ export class MetricsService implements OnModuleDestroy {
     this.timedOut = new Counter({
       name: 'joinery_seats_timed_out_total',
       help: 'Reservations timed out by the sweeper of this instance',
+      registers,
+    });
+    this.secretHashes = new Counter({
+      name: 'joinery_client_secret_hashes_total',
+      help: 'Client secrets checked with scrypt on login (wrong secrets and unknown client ids alike; a secret verified in the last 30 s is not hashed again)',
+      registers,
+    });
+    this.authThrottled = new Counter({
+      name: 'joinery_auth_throttled_total',
+      help: 'Requests refused (429) before authentication because their IP failed to authenticate too often (AUTH_FAILURE_LIMIT); not in the audit log',
       registers,
     });
     // Before the seat gauge, whose query would otherwise be counted as waiting for a connection.
@@ -122,6 +138,14 @@ export class MetricsService implements OnModuleDestroy {
 
   seatsReserved(count: number): void {
     if (count > 0) this.reserved.inc(count);
+  }
+
+  clientSecretHashed(): void {
+    this.secretHashes.inc();
+  }
+
+  authenticationThrottled(): void {
+    this.authThrottled.inc();
   }
 
   seatsTimedOut(count: number): void {

@@ -46,10 +46,9 @@ export class ReservationSweeper implements OnApplicationBootstrap, OnModuleDestr
   }
 
   /**
-   * One sweep: overdue reservations, then players not seen past their session's player_culling_timeout, each
-   * in batches until a batch is not full; then the sessions templates with min_session_count lack are created,
-   * and session events older than a day deleted.
-   * Returns the seats freed.
+   * One sweep: overdue reservations, then players not seen past their session's player_culling_timeout, each in
+   * batches of BATCH sessions until one frees nothing (at most 50); then the sessions templates with
+   * min_session_count lack are created, and session events older than a day deleted. Returns the seats freed.
    */
   async sweep(): Promise<number> {
     let total = 0;
@@ -57,7 +56,7 @@ export class ReservationSweeper implements OnApplicationBootstrap, OnModuleDestr
       for (let batches = 0; batches < 50 && !this.stopped; batches++) {
         const freed = await pass(BATCH);
         total += freed;
-        if (freed < BATCH) break;
+        if (freed === 0) break;
       }
     }
     if (!this.stopped) await this.ledger.keepMinSessions();

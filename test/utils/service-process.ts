@@ -9,6 +9,28 @@ const MAIN = join(ROOT, 'dist', 'src', 'main.js');
 
 export { freePort };
 
+/** Runs `node dist/src/main.js` with exactly `env` (and PATH) until it exits; for start-ups that must fail. */
+export async function runToExit(
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+): Promise<{ code: number | null; output: string }> {
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build (npm test does it first)`);
+  const child = spawn(process.execPath, [MAIN], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const chunks: string[] = [];
+  for (const stream of [child.stdout, child.stderr])
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const code = await new Promise<number | null>((resolveExit) =>
+    child.once('exit', (exitCode) => resolveExit(exitCode)),
+  );
+  clearTimeout(timer);
+  return { code, output: chunks.join('') };
+}
+
 /** A real service process, `node dist/src/main.js`, as production runs it. */
 export class ServiceProcess {
   private output: string[] = [];
@@ -63,6 +85,11 @@ export class ServiceProcess {
 
   get pid(): number {
     return this.child.pid!;
+  }
+
+  /** Everything it wrote to stdout and stderr so far. */
+  fullLog(): string {
+    return this.output.join('');
   }
 
   log(): string {

@@ -1,7 +1,8 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { randomBytes } from 'node:crypto';
+import { createPrivateKey, type KeyObject, randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { createApp } from '../../src/app.factory.js';
+import { SecretBox } from '../../src/auth/secret-box.js';
 import { DEV_BOOTSTRAP, loadConfig } from '../../src/config/config.js';
 import { createDatabaseFromTemplate, dropDatabase } from '../setup/test-database.js';
 
@@ -37,6 +38,14 @@ export class TestDatabase {
       return client;
     })();
     return (await (await this.client).query<T>(sql, params)).rows;
+  }
+
+  /** The private key of a stored signing key, opened with the development SECRETS_ENCRYPTION_KEY the tests run with. */
+  async signingKey(kid: string): Promise<KeyObject> {
+    const [row] = await this.query(`SELECT private_key_sealed FROM signing_key WHERE kid = $1`, [kid]);
+    const pem = row && new SecretBox(DEV_BOOTSTRAP.secretsEncryptionKey).open(row.private_key_sealed, kid);
+    if (!pem) throw new Error(`signing key ${kid} is not stored or does not open`);
+    return createPrivateKey(pem);
   }
 
   async drop(): Promise<void> {

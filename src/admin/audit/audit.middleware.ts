@@ -17,11 +17,18 @@ function subjectOf(body: unknown): Record<string, string> {
   return subject;
 }
 
-type AuditedRequest = Request & { user?: Principal; id?: string; auditTarget?: Record<string, string> };
+type AuditedRequest = Request & {
+  user?: Principal;
+  id?: string;
+  auditTarget?: Record<string, string>;
+  authThrottled?: boolean;
+};
 
 /**
  * Records every admin change and every refused admin attempt (401/403, reads
- * included), whatever refused it: the guard, the pipe or the service. The
+ * included), whatever refused it: the guard, the pipe or the service; except
+ * the attempts of an IP already over its failed-authentication limit
+ * (`AUTH_FAILURE_LIMIT`), answered 429 without any database work. The
  * entry is written before the answer is sent, so the log is in the order the
  * caller saw the answers; a failure to write it is logged, never fatal.
  */
@@ -36,7 +43,9 @@ export class AuditMiddleware implements NestMiddleware {
     let recorded = false;
     response.end = ((...args: unknown[]) => {
       const status = response.statusCode;
-      const audited = !READS.has(request.method) || status === 401 || status === 403;
+      // Requests of an IP over its failed-authentication limit (429 before authentication) are not written:
+      // the limit exists so that a flood of bad credentials costs no database work (the first ones are recorded).
+      const audited = !request.authThrottled && (!READS.has(request.method) || status === 401 || status === 403);
       if (recorded || !audited) return end(...args);
       recorded = true;
       // Route patterns escape literal colons (`:session_id\\:terminate`); the log shows them plainly.

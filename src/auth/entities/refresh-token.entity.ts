@@ -18,6 +18,10 @@ export class RefreshTokenEntity {
   @Column({ type: 'uuid', nullable: true })
   playerId: string | null;
 
+  /** The tokens traded from one login share the first one's family; reuse revokes the family. */
+  @Column({ type: 'uuid' })
+  familyId: string;
+
   @Column({ type: 'timestamptz' })
   expiresAt: Date;
 

@@ -2,7 +2,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /**
  * An AWS-style access key for Signature V4. SigV4 needs the plaintext secret on
- * the server, so it is stored encrypted (AES-256-GCM, see secret-box.ts), not hashed.
+ * the server, so it is stored encrypted (AES-256-GCM, see src/auth/secret-box.ts), not hashed.
  */
 @Entity('access_key')
 export class AccessKeyEntity {

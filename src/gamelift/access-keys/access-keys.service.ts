@@ -1,12 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { LRUCache } from 'lru-cache';
 import { randomBytes, randomInt } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { NotFound } from '../../common/errors.js';
 import { RequestValidationFailed } from '../../common/validation.js';
-import { AppConfig, type BootstrapAccessKey } from '../../config/config.js';
+import { AppConfig, type BootstrapAccessKey, DEV_BOOTSTRAP } from '../../config/config.js';
 import { AccessKeyEntity } from './access-key.entity.js';
-import { SecretBox } from './secret-box.js';
+import { SecretBox } from '../../auth/secret-box.js';
 
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
@@ -45,24 +46,29 @@ export class AccessKeyNotFound extends NotFound {
 export class AccessKeysService {
   private readonly logger = new Logger(AccessKeysService.name);
   private readonly box: SecretBox;
-  private readonly cache = new Map<string, { key: UsableAccessKey; expires: number }>();
+  /** Looked-up keys, usable or not (`key` undefined: unknown, disabled or not decryptable). */
+  private readonly cache?: LRUCache<string, { key?: UsableAccessKey }>;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: AppConfig,
   ) {
     this.box = new SecretBox(config.secrets.encryptionKey);
+    const ttl = config.secrets.accessKeyCacheTtlMs;
+    if (ttl > 0) this.cache = new LRUCache({ max: 10_000, ttl });
   }
 
   /**
    * An enabled key with its secret, or undefined (unknown, disabled, or not
-   * decryptable). Only usable keys are cached; `fresh` skips the cache (a
-   * signature that does not match the cached secret may have been made with
-   * a secret rotated on another instance).
+   * decryptable). Both answers are remembered for ACCESS_KEY_CACHE_TTL_MS, so
+   * a flood of requests signed with made-up key ids costs one look-up per id
+   * and period, not one per request. `fresh` skips the cache (a signature
+   * that does not match the cached secret may have been made with a secret
+   * rotated on another instance).
    */
   async usable(id: string, fresh = false): Promise<(UsableAccessKey & { cached: boolean }) | undefined> {
-    const cached = fresh ? undefined : this.cache.get(id);
-    if (cached && cached.expires > Date.now()) return { ...cached.key, cached: true };
+    const cached = fresh ? undefined : this.cache?.get(id);
+    if (cached) return cached.key ? { ...cached.key, cached: true } : undefined;
     const row = await this.dataSource
       .getRepository(AccessKeyEntity)
       .createQueryBuilder('k')
@@ -78,16 +84,8 @@ export class AccessKeysService {
         key = { id: row.id, secret, role: row.role };
       }
     }
-    const ttl = this.config.secrets.accessKeyCacheTtlMs;
-    if (!key) {
-      this.cache.delete(id);
-      return undefined;
-    }
-    if (ttl > 0) {
-      if (this.cache.size > 10_000) this.cache.clear();
-      this.cache.set(id, { key, expires: Date.now() + ttl });
-    }
-    return { ...key, cached: false };
+    this.cache?.set(id, { key });
+    return key ? { ...key, cached: false } : undefined;
   }
 
   async create(role: string, description: string): Promise<{ key: AccessKeyEntity; secret: string }> {
@@ -100,6 +98,7 @@ export class AccessKeysService {
           `INSERT INTO access_key (id, secret_encrypted, role, description) VALUES ($1, $2, $3, $4)`,
           [id, this.box.seal(secret, id), role, description],
         );
+        this.cache?.delete(id);
         return { key: await this.get(id), secret };
       } catch (error) {
         // 23505: an id collision (2^80 ids); try another.
@@ -123,7 +122,7 @@ export class AccessKeysService {
       `UPDATE access_key SET enabled = false, updated_at = now() WHERE id = $1 RETURNING id`,
       [id],
     );
-    this.cache.delete(id);
+    this.cache?.delete(id);
     if (rows.length === 0) throw new AccessKeyNotFound(id);
     return this.get(id);
   }
@@ -135,7 +134,7 @@ export class AccessKeysService {
       `UPDATE access_key SET secret_encrypted = $2, last_rotated_at = now(), updated_at = now() WHERE id = $1 RETURNING id`,
       [id, this.box.seal(secret, id)],
     );
-    this.cache.delete(id);
+    this.cache?.delete(id);
     if (rows.length === 0) throw new AccessKeyNotFound(id);
     return { key: await this.get(id), secret };
   }
@@ -161,9 +160,30 @@ export class AccessKeysService {
         `UPDATE access_key SET secret_encrypted = $2, last_rotated_at = now(), updated_at = now() WHERE id = $1`,
         [spec.accessKeyId, this.box.seal(spec.secret, spec.accessKeyId)],
       );
-      this.cache.delete(spec.accessKeyId);
+      this.cache?.delete(spec.accessKeyId);
       this.logger.log(`updated the secret of bootstrap access key ${spec.accessKeyId}`);
     }
+  }
+
+  /**
+   * Disables the development access key if a database from a development run
+   * still holds it with its documented secret (under this or the development
+   * SECRETS_ENCRYPTION_KEY). Production calls it at start-up.
+   */
+  async disableDevelopmentKey(): Promise<boolean> {
+    const dev = DEV_BOOTSTRAP.accessKey;
+    const [row] = await this.dataSource.query<{ secret_encrypted: string; enabled: boolean }[]>(
+      `SELECT secret_encrypted, enabled FROM access_key WHERE id = $1`,
+      [dev.accessKeyId],
+    );
+    if (!row?.enabled) return false;
+    const boxes = [this.box, new SecretBox(DEV_BOOTSTRAP.secretsEncryptionKey)];
+    if (!boxes.some((box) => box.open(row.secret_encrypted, dev.accessKeyId) === dev.secret)) return false;
+    await this.disable(dev.accessKeyId);
+    this.logger.warn(
+      `disabled access key ${dev.accessKeyId}: it still has the development secret (this database once ran in development)`,
+    );
+    return true;
   }
 
   private async checkRole(role: string): Promise<void> {

@@ -65,7 +65,8 @@ BEGIN
     RETURN 'not_a_member';
   END IF;
   UPDATE seat SET role = 'member' WHERE session_id = p_session AND role = 'leader' AND joinery_seat_occupies(status);
-  UPDATE seat SET role = 'leader' WHERE session_id = p_session AND player_id = p_player_id AND status = 'ACTIVE';
+  UPDATE seat SET role = 'leader' WHERE session_id = p_session AND player_id = p_player_id
+                                    AND joinery_seat_occupies(status);
   UPDATE game_session SET version = version + 1, updated_at = now() WHERE id = p_session;
   PERFORM joinery_emit(p_session, 'leader_changed', p_player_id, '{}');
   RETURN 'promoted';

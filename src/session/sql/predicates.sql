@@ -72,4 +72,4 @@ CREATE OR REPLACE FUNCTION joinery_free_seats(p_session uuid, p_max_players inte
 -- the last failure (a right password resets the count).
 CREATE OR REPLACE FUNCTION joinery_password_locked(p_failures integer, p_failed_at timestamptz) RETURNS boolean
   LANGUAGE sql STABLE PARALLEL SAFE
-  AS $$ SELECT p_failures >= 5 AND p_failed_at > now() - interval '60 seconds' $$;
+  AS $$ SELECT p_failures >= 5 AND coalesce(p_failed_at > now() - interval '60 seconds', false) $$;

@@ -22,7 +22,8 @@ END
 $$;
 
 -- The sweeper (src/session/reservation-sweeper.ts): one instance at a time, a batch of sessions per call, skipping
--- sessions another transaction holds (they time out their own reservations when they need the seats).
+-- sessions another transaction holds (they time out their own reservations when they need the seats). The batch is
+-- counted after the skip (LIMIT over FOR UPDATE SKIP LOCKED), so held sessions never use up a batch.
 CREATE OR REPLACE FUNCTION joinery_sweep_reservations(p_sessions integer) RETURNS integer
   LANGUAGE plpgsql
   AS $$
@@ -36,8 +37,8 @@ BEGIN
   END IF;
   FOR v_session IN
     SELECT g.id FROM game_session g
-     WHERE g.id IN (SELECT DISTINCT session_id FROM seat WHERE joinery_seat_overdue(status, reserved_until)
-                     LIMIT p_sessions)
+     WHERE g.id IN (SELECT session_id FROM seat WHERE joinery_seat_overdue(status, reserved_until))
+     LIMIT p_sessions
      FOR UPDATE OF g SKIP LOCKED
   LOOP
     v_count := v_count + joinery_expire_session_reservations(v_session);

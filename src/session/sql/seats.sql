@@ -37,9 +37,16 @@ BEGIN
     RETURN;
   END IF;
 
-  SELECT id, team_id, role INTO v_existing FROM seat
+  SELECT id, team_id, role, status, reserved_until INTO v_existing FROM seat
    WHERE session_id = p_session AND player_id = v_player_id AND joinery_seat_occupies(status);
-  IF FOUND THEN
+  IF FOUND AND joinery_seat_overdue(v_existing.status, v_existing.reserved_until) THEN
+    -- The player's own reservation is past its deadline: it times out now, and the player asks afresh.
+    PERFORM joinery_release_locked(v_existing.id, 'TIMEDOUT');
+    IF NOT EXISTS (SELECT 1 FROM game_session WHERE id = p_session AND status = 'ACTIVE') THEN
+      RETURN QUERY SELECT 'invalid_status'::text, p_session, NULL::integer, NULL::uuid, NULL::text;
+      RETURN;
+    END IF;
+  ELSIF FOUND THEN
     RETURN QUERY SELECT 'existing'::text, p_session, v_existing.team_id, v_existing.id, v_existing.role;
     RETURN;
   END IF;
@@ -217,7 +224,11 @@ BEGIN
   IF v_session_status <> 'ACTIVE' THEN
     RETURN 'invalid_status';
   END IF;
-  UPDATE seat SET status = 'ACTIVE', joined_at = now(), reserved_until = NULL WHERE id = p_seat;
+  -- A session whose leader left while the others were still reserved gets its leader back here.
+  UPDATE seat SET status = 'ACTIVE', joined_at = now(), reserved_until = NULL,
+                  role = CASE WHEN NOT EXISTS (SELECT 1 FROM seat l WHERE l.session_id = v.session_id AND l.role = 'leader'
+                                                 AND joinery_seat_occupies(l.status)) THEN 'leader' ELSE role END
+   WHERE id = p_seat;
   UPDATE game_session SET version = version + 1, updated_at = now() WHERE id = v.session_id;
   PERFORM joinery_emit(v.session_id, 'accepted', v.player_id, jsonb_build_object('team_id', v.team_id));
   RETURN 'accepted';
@@ -311,7 +322,16 @@ BEGIN
   END IF;
 
   SELECT * INTO v FROM seat WHERE session_id = p_session AND player_id = v_player_id AND joinery_seat_occupies(status);
-  IF FOUND AND joinery_seat_is_member(v.role, v.status) THEN
+  IF FOUND AND joinery_seat_overdue(v.status, v.reserved_until) THEN
+    -- An expired invitation or reservation of the player's: it times out now, and the player joins afresh.
+    PERFORM joinery_release_locked(v.id, 'TIMEDOUT');
+    v := NULL;
+    SELECT * INTO g FROM game_session WHERE id = p_session;
+    IF g.status <> 'ACTIVE' THEN
+      RETURN QUERY SELECT 'not_found'::text, p_session, NULL::integer, NULL::uuid, NULL::text, NULL::text;
+      RETURN;
+    END IF;
+  ELSIF FOUND AND joinery_seat_is_member(v.role, v.status) THEN
     RETURN QUERY SELECT 'existing'::text, p_session, v.team_id, v.id, v.role, NULL::text;
     RETURN;
   END IF;

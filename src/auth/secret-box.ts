@@ -3,10 +3,12 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
 const VERSION = 'v1';
 
 /**
- * AES-256-GCM for secrets the service must read back in clear (SigV4 needs
- * the access key secret itself). The AES key is the SHA-256 of the configured
- * SECRETS_ENCRYPTION_KEY; `context` (the access key id) is bound as additional
- * authenticated data, so a ciphertext moved to another row does not decrypt.
+ * AES-256-GCM for secrets the service must read back in clear: SigV4 access
+ * key secrets (SigV4 needs the secret itself) and the private key that signs
+ * access tokens. The AES key is the SHA-256 of the configured
+ * SECRETS_ENCRYPTION_KEY; `context` (the access key id, the signing key's kid)
+ * is bound as additional authenticated data, so a ciphertext moved to another
+ * row does not decrypt.
  * Stored as `v1.<iv>.<tag>.<ciphertext>` (base64url).
  */
 export class SecretBox {

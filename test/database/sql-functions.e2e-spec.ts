@@ -1,0 +1,1818 @@
+/*
+ * One test (or more) per SQL function of src/session/sql/*.sql, called directly in SQL against a real database
+ * (no application): each function's outcomes and what it does to the rows. After every test the ledger's
+ * invariants are checked (counts in game_session and session_team equal the occupied seat rows, nobody over
+ * capacity, nobody seated twice). The last test lists every joinery_* function in pg_proc and fails naming any
+ * that COVERED (and so this file) does not test.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import pg from 'pg';
+import {
+  aggregate,
+  ALL_FAMILIES,
+  ALL_INPUTS,
+  canJoin,
+  compatible,
+  CROSSPLAY_INPUTS,
+  CROSSPLAY_PLATFORMS,
+  type CrossplayProfile,
+  DEFAULT_FAMILIES,
+  EMPTY_SESSION,
+  FAMILY_BITS,
+  INPUT_BITS,
+  INPUTS,
+  type Platform,
+  type PlatformFamilies,
+  profileOf,
+  type SessionCrossplay,
+} from '../../src/crossplay/crossplay.js';
+import { expectLedgerInvariants } from '../utils/invariants.js';
+import { TestDatabase } from '../utils/test-app.js';
+
+/** Every function this file tests directly; the completeness test compares it with pg_proc. */
+const COVERED = [
+  // predicates.sql
+  'joinery_seat_occupies',
+  'joinery_seat_overdue',
+  'joinery_seat_holds',
+  'joinery_seat_is_member',
+  'joinery_is_member',
+  'joinery_is_leader',
+  'joinery_may_lead',
+  'joinery_session_open',
+  'joinery_session_auto_joinable',
+  'joinery_held_seats',
+  'joinery_free_seats',
+  'joinery_password_locked',
+  // crossplay.sql
+  'joinery_cp_all_families',
+  'joinery_cp_all_inputs',
+  'joinery_cp_can_join',
+  'joinery_cp_unrestricted',
+  'joinery_refresh_crossplay',
+  // seats.sql
+  'joinery_add_player',
+  'joinery_release_locked',
+  'joinery_end_session_locked',
+  'joinery_release_seat',
+  'joinery_release_seat_by_operator',
+  'joinery_accept_seat',
+  'joinery_reserve_seats',
+  'joinery_join_session',
+  // reservations.sql
+  'joinery_expire_session_reservations',
+  'joinery_sweep_reservations',
+  // sessions.sql
+  'joinery_create_or_join',
+  'joinery_create_game_session',
+  'joinery_update_session',
+  'joinery_update_game_session',
+  'joinery_activate_session',
+  'joinery_terminate_session',
+  'joinery_close_session',
+  // members.sql
+  'joinery_invite',
+  'joinery_promote',
+  'joinery_remove_player',
+];
+
+let db: TestDatabase;
+/** The functions the tests below called by name (fixtures use db.query and are not counted). */
+const called = new Set<string>();
+
+/** A statement of a test: the functions it names are recorded as tested. */
+async function run<T = any>(text: string, params: unknown[] = []): Promise<T[]> {
+  for (const [name] of text.matchAll(/\bjoinery_[a-z_]+(?=\s*\()/g)) called.add(name);
+  return (await db.query(text, params)) as T[];
+}
+
+/** The single value of a statement `SELECT <expr> AS v`. */
+async function value<T = any>(expr: string, params: unknown[] = []): Promise<T> {
+  const [row] = await run<{ v: T }>(`SELECT ${expr} AS v`, params);
+  return row.v;
+}
+
+// Fixtures --------------------------------------------------------------------------------------------------
+
+interface SessionOptions {
+  type?: string;
+  teams?: number;
+  teamSize?: number;
+  status?: string;
+  public?: boolean;
+  policy?: string;
+  keepAlive?: boolean;
+  password?: string | null;
+  region?: string | null;
+}
+
+/** A session row and its teams, written directly (as a template-less fixture). */
+async function newSession(o: SessionOptions = {}): Promise<string> {
+  const teams = o.teams ?? 1;
+  const size = o.teamSize ?? 4;
+  const [{ id }] = await db.query<{ id: string }>(
+    `INSERT INTO game_session (type, status, public, creation_policy, region_id, fleet_id, location, max_players,
+                               keep_alive_on_empty, password_digest, created_via, cp_families_all,
+                               cp_required_families, cp_inputs_any, cp_inputs_allowed)
+     VALUES ($1, $2, $3, $4, $5, 'fleet-sql', 'local', $6, $7, $8, 'admin', $9, 0, 0, $10) RETURNING id`,
+    [
+      o.type ?? 'sql-test',
+      o.status ?? 'ACTIVE',
+      o.public ?? true,
+      o.policy ?? 'ACCEPT_ALL',
+      o.region ?? null,
+      teams * size,
+      o.keepAlive ?? false,
+      o.password ?? null,
+      ALL_FAMILIES,
+      ALL_INPUTS,
+    ],
+  );
+  await db.query(
+    `INSERT INTO session_team (session_id, team_id, max_size) SELECT $1, n, $2 FROM generate_series(0, $3 - 1) AS n`,
+    [id, size, teams],
+  );
+  return id;
+}
+
+/** A joining player as the functions take it (`p_player`). */
+function playerJson(playerId: string, profile?: CrossplayProfile, extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    player_id: playerId,
+    ...(profile && {
+      cp_family: profile.family,
+      cp_input: profile.input,
+      cp_required: profile.requiredFamilies,
+      cp_allowed: profile.allowedInputs,
+    }),
+    ...extra,
+  });
+}
+
+interface SeatOptions {
+  team?: number | null;
+  status?: 'ACTIVE' | 'RESERVED';
+  role?: 'member' | 'leader' | 'invited';
+  reserveSeconds?: number | null;
+  inviter?: string | null;
+  profile?: CrossplayProfile;
+  extra?: Record<string, unknown>;
+}
+
+const ADD_PLAYER = `SELECT * FROM joinery_add_player(p_session => $1, p_team => $2, p_status => $3, p_role => $4,
+  p_reserved_until => now() + make_interval(secs => $5::int), p_inviting_player_id => $6, p_player => $7)`;
+
+function addParams(session: string, playerId: string, o: SeatOptions): unknown[] {
+  const status = o.status ?? (o.role === 'invited' ? 'RESERVED' : 'ACTIVE');
+  const seconds = o.reserveSeconds !== undefined ? o.reserveSeconds : status === 'RESERVED' ? 300 : null;
+  return [
+    session,
+    o.team ?? null,
+    status,
+    o.role ?? 'member',
+    seconds,
+    o.inviter ?? null,
+    playerJson(playerId, o.profile, o.extra),
+  ];
+}
+
+/** Seats a player through joinery_add_player (as a fixture); returns the seat id. */
+async function seat(session: string, playerId: string, o: SeatOptions = {}): Promise<string> {
+  const [row] = await db.query(ADD_PLAYER, addParams(session, playerId, o));
+  if (row.outcome !== 'joined') throw new Error(`fixture seat for ${playerId}: ${row.outcome}`);
+  return row.seat_id as string;
+}
+
+/** Moves a reservation's deadline into the past (the clock, without sleeping). */
+async function makeOverdue(seatId: string): Promise<void> {
+  await db.query(`UPDATE seat SET reserved_until = now() - interval '1 second' WHERE id = $1`, [seatId]);
+}
+
+async function seatRow(seatId: string): Promise<any> {
+  const [row] = await db.query(`SELECT * FROM seat WHERE id = $1`, [seatId]);
+  return row;
+}
+
+/** The player's occupied seat in a session, if any. */
+async function occupiedSeat(session: string, playerId: string): Promise<any> {
+  const [row] = await db.query(
+    `SELECT * FROM seat WHERE session_id = $1 AND player_id = $2 AND status IN ('RESERVED', 'ACTIVE')`,
+    [session, playerId],
+  );
+  return row;
+}
+
+async function sessionRow(session: string): Promise<any> {
+  const [row] = await db.query(`SELECT * FROM game_session WHERE id = $1`, [session]);
+  return row;
+}
+
+async function teamCounts(session: string): Promise<number[]> {
+  const rows = await db.query<{ player_count: number }>(
+    `SELECT player_count FROM session_team WHERE session_id = $1 ORDER BY team_id`,
+    [session],
+  );
+  return rows.map((r) => r.player_count);
+}
+
+async function seatCount(session: string): Promise<number> {
+  const [{ n }] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM seat WHERE session_id = $1`, [session]);
+  return n;
+}
+
+/** A known player (a row of `player`), as invitations need. */
+async function knownPlayer(): Promise<string> {
+  const [{ id }] = await db.query<{ id: string }>(
+    `INSERT INTO player (platform, portal_user_id, display_name) VALUES ('Anon', $1, 'sql test') RETURNING id`,
+    [randomBytes(8).toString('hex')],
+  );
+  return id;
+}
+
+function crossplayOf(row: any): SessionCrossplay {
+  return {
+    familiesAll: row.cp_families_all,
+    requiredFamilies: row.cp_required_families,
+    inputsAny: row.cp_inputs_any,
+    inputsAllowed: row.cp_inputs_allowed,
+  };
+}
+
+/** Seconds from now to a timestamp, measured by the database's clock. */
+async function secondsUntil(at: Date): Promise<number> {
+  const [{ s }] = await db.query<{ s: number }>(`SELECT extract(epoch FROM $1::timestamptz - now())::float8 AS s`, [
+    at,
+  ]);
+  return s;
+}
+
+const XBOX: CrossplayProfile = profileOf({ platform: 'XboxLive', input: 'gamepad' });
+const XBOX_ONLY: CrossplayProfile = profileOf({
+  platform: 'XboxLive',
+  input: 'gamepad',
+  permittedPlatform: 'desired_platforms_xboxlike',
+});
+const PSN: CrossplayProfile = profileOf({ platform: 'PSN', input: 'gamepad' });
+const STEAM: CrossplayProfile = profileOf({ platform: 'Steam', input: 'keyboardandmouse' });
+const PAD_ONLY: CrossplayProfile = profileOf({
+  platform: 'Steam',
+  input: 'gamepad',
+  permittedInput: 'desired_inputs_gamepad',
+});
+
+beforeAll(async () => {
+  db = await TestDatabase.create();
+});
+
+afterAll(async () => {
+  await db?.drop();
+});
+
+afterEach(async () => {
+  await expectLedgerInvariants(db);
+});
+
+// predicates.sql ---------------------------------------------------------------------------------------------
+
+describe('predicates', () => {
+  it('joinery_seat_occupies: RESERVED and ACTIVE occupy a seat, COMPLETED and TIMEDOUT do not', async () => {
+    const rows = await run<{ s: string; v: boolean }>(
+      `SELECT s, joinery_seat_occupies(s) AS v FROM unnest(ARRAY['RESERVED', 'ACTIVE', 'COMPLETED', 'TIMEDOUT']) s`,
+    );
+    expect(Object.fromEntries(rows.map((r) => [r.s, r.v]))).toEqual({
+      RESERVED: true,
+      ACTIVE: true,
+      COMPLETED: false,
+      TIMEDOUT: false,
+    });
+  });
+
+  it('joinery_seat_overdue and joinery_seat_holds: a reservation past its deadline is overdue and holds nothing', async () => {
+    const [row] = await run(
+      `SELECT joinery_seat_overdue('RESERVED', now() - interval '1 second') AS past,
+              joinery_seat_overdue('RESERVED', now()) AS at_deadline,
+              joinery_seat_overdue('RESERVED', now() + interval '1 minute') AS future,
+              joinery_seat_overdue('RESERVED', NULL) AS no_deadline,
+              joinery_seat_overdue('ACTIVE', now() - interval '1 second') AS active_past,
+              joinery_seat_holds('RESERVED', now() - interval '1 second') AS holds_past,
+              joinery_seat_holds('RESERVED', now() + interval '1 minute') AS holds_future,
+              joinery_seat_holds('RESERVED', NULL) AS holds_no_deadline,
+              joinery_seat_holds('ACTIVE', now() - interval '1 second') AS holds_active,
+              joinery_seat_holds('COMPLETED', NULL) AS holds_completed,
+              joinery_seat_holds('TIMEDOUT', now() + interval '1 minute') AS holds_timedout`,
+    );
+    expect(row).toEqual({
+      past: true,
+      at_deadline: true,
+      future: false,
+      no_deadline: false,
+      active_past: false,
+      holds_past: false,
+      holds_future: true,
+      holds_no_deadline: true,
+      holds_active: true,
+      holds_completed: false,
+      holds_timedout: false,
+    });
+  });
+
+  it('joinery_seat_is_member: leaders and members occupying a seat; never invitees or ended seats', async () => {
+    const rows = await run<{ role: string; status: string; v: boolean }>(
+      `SELECT r AS role, s AS status, joinery_seat_is_member(r, s) AS v
+         FROM unnest(ARRAY['leader', 'member', 'invited', 'reserved']) r,
+              unnest(ARRAY['RESERVED', 'ACTIVE', 'COMPLETED', 'TIMEDOUT']) s`,
+    );
+    const members = rows.filter((r) => r.v).map((r) => `${r.role}/${r.status}`);
+    expect(members.sort()).toEqual(['leader/ACTIVE', 'leader/RESERVED', 'member/ACTIVE', 'member/RESERVED']);
+    expect(rows).toHaveLength(16);
+  });
+
+  it('joinery_is_member, joinery_is_leader, joinery_may_lead on a session of every kind of seat', async () => {
+    const session = await newSession({ teamSize: 6, keepAlive: true });
+    const [leader, member, reservedMember, invitee, left, outsider] = Array.from({ length: 6 }, () => randomUUID());
+    await seat(session, leader);
+    await seat(session, member);
+    await seat(session, reservedMember, { status: 'RESERVED' });
+    await seat(session, invitee, { role: 'invited', inviter: leader });
+    const leftSeat = await seat(session, left);
+    await db.query(`SELECT joinery_release_seat($1, 'COMPLETED')`, [leftSeat]);
+
+    const rows = await run<{ p: string; member: boolean; leader: boolean; leads: boolean; privileged: boolean }>(
+      `SELECT p, joinery_is_member($1, p) AS member, joinery_is_leader($1, p) AS leader,
+              joinery_may_lead($1, p, false) AS leads, joinery_may_lead($1, p, true) AS privileged
+         FROM unnest($2::text[]) p`,
+      [session, [leader, member, reservedMember, invitee, left, outsider]],
+    );
+    expect(rows.map((r) => [r.member, r.leader, r.leads, r.privileged])).toEqual([
+      [true, true, true, true],
+      [true, false, false, true],
+      [true, false, false, true],
+      [false, false, false, true],
+      [false, false, false, true],
+      [false, false, false, true],
+    ]);
+    // No actor: only a privileged caller leads.
+    await expect(value(`joinery_may_lead($1, NULL, false)`, [session])).resolves.toBe(false);
+    await expect(value(`joinery_may_lead($1, NULL, true)`, [session])).resolves.toBe(true);
+    // Another session: nobody of this one is a member or the leader there.
+    const other = await newSession();
+    await expect(value(`joinery_is_member($1, $2)`, [other, leader])).resolves.toBe(false);
+    await expect(value(`joinery_is_leader($1, $2)`, [other, leader])).resolves.toBe(false);
+  });
+
+  it('joinery_session_open and joinery_session_auto_joinable', async () => {
+    const [row] = await run(
+      `SELECT joinery_session_open('ACTIVE', true, 'ACCEPT_ALL') AS open,
+              joinery_session_open('ACTIVATING', true, 'ACCEPT_ALL') AS activating,
+              joinery_session_open('TERMINATED', true, 'ACCEPT_ALL') AS terminated,
+              joinery_session_open('ACTIVE', false, 'ACCEPT_ALL') AS private,
+              joinery_session_open('ACTIVE', true, 'DENY_ALL') AS deny_all,
+              joinery_session_auto_joinable('ACTIVE', true, 'ACCEPT_ALL', NULL, true) AS joinable,
+              joinery_session_auto_joinable('ACTIVE', true, 'ACCEPT_ALL', 'digest', true) AS password,
+              joinery_session_auto_joinable('ACTIVE', true, 'ACCEPT_ALL', NULL, false) AS no_room,
+              joinery_session_auto_joinable('ACTIVE', false, 'ACCEPT_ALL', NULL, true) AS auto_private,
+              joinery_session_auto_joinable('ACTIVE', true, 'DENY_ALL', NULL, true) AS auto_deny_all`,
+    );
+    expect(row).toEqual({
+      open: true,
+      activating: false,
+      terminated: false,
+      private: false,
+      deny_all: false,
+      joinable: true,
+      password: false,
+      no_room: false,
+      auto_private: false,
+      auto_deny_all: false,
+    });
+  });
+
+  it('joinery_held_seats and joinery_free_seats count what reads show: no overdue reservation', async () => {
+    const session = await newSession({ teamSize: 5 });
+    await seat(session, randomUUID());
+    await seat(session, randomUUID(), { status: 'RESERVED', reserveSeconds: 60 });
+    const overdue = await seat(session, randomUUID(), { status: 'RESERVED' });
+    await makeOverdue(overdue);
+    const gone = await seat(session, randomUUID());
+    await db.query(`SELECT joinery_release_seat($1, 'COMPLETED')`, [gone]);
+
+    await expect(value(`joinery_held_seats($1)`, [session])).resolves.toBe(2);
+    await expect(value(`joinery_free_seats($1, 5)`, [session])).resolves.toBe(3);
+    // The ledger still counts the overdue reservation until it is timed out.
+    expect((await sessionRow(session)).player_count).toBe(3);
+    await expect(value(`joinery_held_seats($1)`, [randomUUID()])).resolves.toBe(0);
+  });
+
+  it('joinery_password_locked: 5 failures within the last 60 seconds', async () => {
+    const [row] = await run(
+      `SELECT joinery_password_locked(0, NULL) AS none,
+              joinery_password_locked(4, now()) AS four,
+              joinery_password_locked(5, now()) AS five,
+              joinery_password_locked(9, now() - interval '59 seconds') AS recent,
+              joinery_password_locked(5, now() - interval '61 seconds') AS old`,
+    );
+    expect(row).toEqual({ none: false, four: false, five: true, recent: true, old: false });
+  });
+});
+
+// crossplay.sql ----------------------------------------------------------------------------------------------
+
+/** A small deterministic PRNG so that the sampled sessions are the same on every run. */
+function prng(seed: number): () => number {
+  return () => {
+    seed = (seed * 1664525 + 1013904223) >>> 0;
+    return seed / 2 ** 32;
+  };
+}
+
+/** Every distinct profile: families 0..3 (Anon counted in both families), each input, each preference. */
+function everyProfile(): CrossplayProfile[] {
+  const both: PlatformFamilies = { xboxlike: ['XboxLive', 'Anon'], playstationlike: ['PSN', 'Anon'] };
+  const platforms: Platform[] = ['XboxLive', 'PSN', 'Steam', 'Anon'];
+  const seen = new Map<string, CrossplayProfile>();
+  for (const platform of platforms)
+    for (const input of INPUTS)
+      for (const permittedPlatform of CROSSPLAY_PLATFORMS)
+        for (const permittedInput of CROSSPLAY_INPUTS) {
+          const profile = profileOf(
+            { platform, input, permittedPlatform, permittedInput },
+            platform === 'Anon' ? both : DEFAULT_FAMILIES,
+          );
+          seen.set(JSON.stringify(profile), profile);
+        }
+  return [...seen.values()];
+}
+
+describe('crossplay', () => {
+  it('joinery_cp_all_families and joinery_cp_all_inputs equal ALL_FAMILIES and ALL_INPUTS', async () => {
+    const [row] = await run(`SELECT joinery_cp_all_families() AS families, joinery_cp_all_inputs() AS inputs`);
+    expect(row).toEqual({ families: ALL_FAMILIES, inputs: ALL_INPUTS });
+    expect(ALL_FAMILIES).toBe(Object.values(FAMILY_BITS).reduce((a, b) => a | b, 0));
+    expect(ALL_INPUTS).toBe(Object.values(INPUT_BITS).reduce((a, b) => a | b, 0));
+  });
+
+  it('joinery_cp_can_join agrees with compatible() against every member, and with canJoin()', async () => {
+    const profiles = everyProfile();
+    expect(profiles).toHaveLength(4 * 3 * 3 * 4);
+    const random = prng(9);
+    const pick = () => profiles[Math.floor(random() * profiles.length)];
+    const sessions: CrossplayProfile[][] = [[], ...profiles.map((p) => [p])];
+    for (let i = 0; i < 150; i++) sessions.push([pick(), pick()]);
+    for (let i = 0; i < 60; i++) sessions.push([pick(), pick(), pick()]);
+    const aggregates = sessions.map((members) => aggregate(members));
+
+    const rows = await run<{ i: string; ok: boolean[] }>(
+      `SELECT s.i, array_agg(joinery_cp_can_join(s.fa, s.rf, s.ia, s.al, p.f, p.n, p.r, p.a) ORDER BY p.j) AS ok
+         FROM unnest($1::int[], $2::int[], $3::int[], $4::int[]) WITH ORDINALITY AS s(fa, rf, ia, al, i)
+        CROSS JOIN unnest($5::int[], $6::int[], $7::int[], $8::int[]) WITH ORDINALITY AS p(f, n, r, a, j)
+        GROUP BY s.i ORDER BY s.i`,
+      [
+        aggregates.map((s) => s.familiesAll),
+        aggregates.map((s) => s.requiredFamilies),
+        aggregates.map((s) => s.inputsAny),
+        aggregates.map((s) => s.inputsAllowed),
+        profiles.map((p) => p.family),
+        profiles.map((p) => p.input),
+        profiles.map((p) => p.requiredFamilies),
+        profiles.map((p) => p.allowedInputs),
+      ],
+    );
+    expect(rows).toHaveLength(sessions.length);
+    const disagreements: string[] = [];
+    let accepted = 0;
+    rows.forEach((row, i) => {
+      row.ok.forEach((ok, j) => {
+        const expected = sessions[i].every((member) => compatible(profiles[j], member));
+        if (ok) accepted++;
+        if (ok !== expected || canJoin(aggregates[i], profiles[j]) !== expected)
+          disagreements.push(`${JSON.stringify(profiles[j])} into ${JSON.stringify(sessions[i])}: sql ${ok}`);
+      });
+    });
+    expect(disagreements.slice(0, 5)).toEqual([]);
+    // Both answers occur (the table is not trivially all-true or all-false).
+    expect(accepted).toBeGreaterThan(0);
+    expect(accepted).toBeLessThan(sessions.length * profiles.length);
+
+    // A seat without a profile (a backend's reservation) is not subject to crossplay, even in a locked-down session.
+    const locked = aggregate([XBOX_ONLY, PAD_ONLY]);
+    await expect(
+      value(`joinery_cp_can_join($1, $2, $3, $4, NULL, NULL, NULL, NULL)`, [
+        locked.familiesAll,
+        locked.requiredFamilies,
+        locked.inputsAny,
+        locked.inputsAllowed,
+      ]),
+    ).resolves.toBe(true);
+  });
+
+  it('joinery_cp_unrestricted: only sessions whose members restrict neither platforms nor inputs', async () => {
+    const profiles = everyProfile();
+    const sessions: CrossplayProfile[][] = [[], [XBOX, PSN, STEAM], ...profiles.map((p) => [p, STEAM])];
+    const aggregates = sessions.map((members) => aggregate(members));
+    const rows = await run<{ v: boolean }>(
+      `SELECT joinery_cp_unrestricted(rf, al) AS v FROM unnest($1::int[], $2::int[]) WITH ORDINALITY AS s(rf, al, i)
+        ORDER BY i`,
+      [aggregates.map((s) => s.requiredFamilies), aggregates.map((s) => s.inputsAllowed)],
+    );
+    const expected = sessions.map((members) =>
+      members.every((m) => m.requiredFamilies === 0 && m.allowedInputs === ALL_INPUTS),
+    );
+    expect(rows.map((r) => r.v)).toEqual(expected);
+    expect(expected.filter(Boolean).length).toBeGreaterThan(2);
+    expect(expected.filter((e) => !e).length).toBeGreaterThan(2);
+  });
+
+  it('joinery_refresh_crossplay recomputes the aggregate from the occupied seats with a profile', async () => {
+    const session = await newSession({ teamSize: 6 });
+    await seat(session, randomUUID(), { profile: XBOX });
+    await seat(session, randomUUID(), { profile: PAD_ONLY });
+    await seat(session, randomUUID()); // no profile: not counted
+    const gone = await seat(session, randomUUID(), { profile: XBOX_ONLY });
+    // Each join folded its profile in: the aggregate of all three profiles so far.
+    expect(crossplayOf(await sessionRow(session))).toEqual(aggregate([XBOX, PAD_ONLY, XBOX_ONLY]));
+    // Ended without going through the ledger, and the aggregate scrambled: refresh recomputes both away.
+    await db.query(`UPDATE seat SET status = 'COMPLETED' WHERE id = $1`, [gone]);
+    await db.query(`UPDATE session_team SET player_count = player_count - 1 WHERE session_id = $1`, [session]);
+    await db.query(
+      `UPDATE game_session SET player_count = player_count - 1, cp_families_all = 0, cp_required_families = 3,
+                               cp_inputs_any = 7, cp_inputs_allowed = 0 WHERE id = $1`,
+      [session],
+    );
+    await run(`SELECT joinery_refresh_crossplay($1)`, [session]);
+    expect(crossplayOf(await sessionRow(session))).toEqual(aggregate([XBOX, PAD_ONLY]));
+
+    const empty = await newSession();
+    await db.query(`UPDATE game_session SET cp_families_all = 0, cp_inputs_allowed = 1 WHERE id = $1`, [empty]);
+    await run(`SELECT joinery_refresh_crossplay($1)`, [empty]);
+    expect(crossplayOf(await sessionRow(empty))).toEqual(EMPTY_SESSION);
+  });
+});
+
+// seats.sql --------------------------------------------------------------------------------------------------
+
+describe('joinery_add_player', () => {
+  const add = async (session: string, playerId: string, o: SeatOptions = {}) =>
+    (await run(ADD_PLAYER, addParams(session, playerId, o)))[0];
+
+  it('seats the first member as leader, in the team with the most room; the others as members', async () => {
+    const session = await newSession({ teams: 3, teamSize: 3 });
+    const first = await add(session, 'p-first');
+    expect(first).toMatchObject({ outcome: 'joined', session_id: session, team_id: 0, seat_role: 'leader' });
+    await add(session, 'p-team0', { team: 0 });
+    // Team 0 has 1 seat left, teams 1 and 2 have 3: the lowest of those with the most room.
+    const third = await add(session, 'p-third');
+    expect(third).toMatchObject({ outcome: 'joined', team_id: 1, seat_role: 'member' });
+    const fourth = await add(session, 'p-fourth');
+    expect(fourth).toMatchObject({ outcome: 'joined', team_id: 2, seat_role: 'member' });
+    await expect(teamCounts(session)).resolves.toEqual([2, 1, 1]);
+    const row = await sessionRow(session);
+    expect(row.player_count).toBe(4);
+    expect(row.version).toBe(5);
+    const active = await seatRow(first.seat_id);
+    expect(active).toMatchObject({ status: 'ACTIVE', role: 'leader', player_id: 'p-first', custom_data: {} });
+    expect(active.joined_at).not.toBeNull();
+  });
+
+  it('stores a reservation with its deadline, inviter and player data; an invitee never becomes leader', async () => {
+    const session = await newSession();
+    const invited = await add(session, 'p-invited', { role: 'invited', inviter: 'p-host', reserveSeconds: 120 });
+    expect(invited).toMatchObject({ outcome: 'joined', seat_role: 'invited' });
+    const row = await seatRow(invited.seat_id);
+    expect(row).toMatchObject({ status: 'RESERVED', role: 'invited', inviting_player_id: 'p-host', joined_at: null });
+    expect(Math.abs((await secondsUntil(row.reserved_until)) - 120)).toBeLessThan(5);
+    const member = await add(session, 'p-data', {
+      extra: { player_data: 'data', client_version: '1.2', custom_data: { k: 'v' } },
+    });
+    expect(member.seat_role).toBe('leader');
+    expect(await seatRow(member.seat_id)).toMatchObject({
+      player_data: 'data',
+      client_version: '1.2',
+      custom_data: { k: 'v' },
+    });
+  });
+
+  it('answers existing with the seat the player holds, and changes nothing', async () => {
+    const session = await newSession({ teams: 2, teamSize: 2 });
+    const first = await add(session, 'p-again', { team: 1 });
+    const version = (await sessionRow(session)).version;
+    const again = await add(session, 'p-again', { team: 0 });
+    expect(again).toMatchObject({ outcome: 'existing', team_id: 1, seat_id: first.seat_id, seat_role: 'leader' });
+    expect(await seatCount(session)).toBe(1);
+    expect((await sessionRow(session)).version).toBe(version);
+  });
+
+  it('refuses a full session, a full team asked for, an unknown team, an unknown or inactive session', async () => {
+    const session = await newSession({ teams: 2, teamSize: 1 });
+    await add(session, 'p-a', { team: 0 });
+    await expect(add(session, 'p-b', { team: 0 })).resolves.toMatchObject({ outcome: 'full', team_id: 0 });
+    await expect(add(session, 'p-b', { team: 7 })).resolves.toMatchObject({ outcome: 'invalid_team', team_id: 7 });
+    await expect(add(session, 'p-b')).resolves.toMatchObject({ outcome: 'joined', team_id: 1 });
+    await expect(add(session, 'p-c')).resolves.toMatchObject({ outcome: 'full', seat_id: null });
+    expect(await seatCount(session)).toBe(2);
+    await expect(add(randomUUID(), 'p-d')).resolves.toMatchObject({ outcome: 'not_found' });
+    for (const status of ['ACTIVATING', 'TERMINATING', 'TERMINATED', 'ERROR']) {
+      const inactive = await newSession({ status });
+      await expect(add(inactive, 'p-d')).resolves.toMatchObject({ outcome: 'invalid_status' });
+      expect(await seatCount(inactive)).toBe(0);
+    }
+  });
+
+  it('when full, times out the overdue reservations first and takes a freed seat', async () => {
+    const session = await newSession({ teamSize: 2, keepAlive: true });
+    await add(session, 'p-active');
+    const reservation = await add(session, 'p-late', { status: 'RESERVED' });
+    await expect(add(session, 'p-new')).resolves.toMatchObject({ outcome: 'full' });
+    await makeOverdue(reservation.seat_id);
+    await expect(add(session, 'p-new')).resolves.toMatchObject({ outcome: 'joined' });
+    const late = await seatRow(reservation.seat_id);
+    expect(late.status).toBe('TIMEDOUT');
+    expect(late.ended_at).not.toBeNull();
+    expect((await sessionRow(session)).player_count).toBe(2);
+  });
+
+  it('folds each profile into the session aggregate', async () => {
+    const session = await newSession();
+    await add(session, 'p-x', { profile: XBOX });
+    await add(session, 'p-none');
+    await add(session, 'p-pad', { profile: PAD_ONLY });
+    expect(crossplayOf(await sessionRow(session))).toEqual(aggregate([XBOX, PAD_ONLY]));
+  });
+});
+
+describe('joinery_release_locked', () => {
+  const release = (seatId: string, status = 'COMPLETED') =>
+    value<string>(`joinery_release_locked($1, $2)`, [seatId, status]);
+
+  it('frees the seat: counts, ended_at, the aggregate; a second release is not_active', async () => {
+    const session = await newSession({ teams: 2, teamSize: 2 });
+    await seat(session, 'p-stay', { team: 0, profile: STEAM });
+    const leaving = await seat(session, 'p-leave', { team: 1, profile: XBOX_ONLY });
+    await db.query('BEGIN');
+    try {
+      await db.query(`SELECT 1 FROM game_session WHERE id = $1 FOR UPDATE`, [session]);
+      await expect(release(leaving)).resolves.toBe('released');
+      await db.query('COMMIT');
+    } catch (error) {
+      await db.query('ROLLBACK');
+      throw error;
+    }
+    expect(await seatRow(leaving)).toMatchObject({ status: 'COMPLETED' });
+    expect((await seatRow(leaving)).ended_at).not.toBeNull();
+    await expect(teamCounts(session)).resolves.toEqual([1, 0]);
+    const row = await sessionRow(session);
+    expect(row.player_count).toBe(1);
+    expect(crossplayOf(row)).toEqual(aggregate([STEAM]));
+    await expect(release(leaving, 'TIMEDOUT')).resolves.toBe('not_active');
+    expect((await seatRow(leaving)).status).toBe('COMPLETED');
+    await expect(release(randomUUID())).resolves.toBe('not_active');
+  });
+
+  it('hands the lead to the longest-seated ACTIVE member (not a reservation, not an invitee)', async () => {
+    const session = await newSession({ teamSize: 6 });
+    const leader = await seat(session, 'p-leader');
+    await seat(session, 'p-reserved', { status: 'RESERVED' });
+    await seat(session, 'p-invited', { role: 'invited', inviter: 'p-leader' });
+    const later = await seat(session, 'p-later');
+    const earliest = await seat(session, 'p-earliest');
+    // p-earliest was seated before p-later.
+    await db.query(`UPDATE seat SET joined_at = now() - interval '1 hour' WHERE id = $1`, [earliest]);
+    await db.query(`UPDATE seat SET joined_at = now() - interval '1 minute' WHERE id = $1`, [later]);
+    await db.query(`UPDATE seat SET created_at = now() - interval '2 hours' WHERE player_id = 'p-reserved'`);
+    await expect(release(leader)).resolves.toBe('released');
+    const roles = await db.query(
+      `SELECT player_id, role FROM seat WHERE session_id = $1 AND status IN ('RESERVED', 'ACTIVE') ORDER BY player_id`,
+      [session],
+    );
+    expect(roles).toEqual([
+      { player_id: 'p-earliest', role: 'leader' },
+      { player_id: 'p-invited', role: 'invited' },
+      { player_id: 'p-later', role: 'member' },
+      { player_id: 'p-reserved', role: 'member' },
+    ]);
+  });
+
+  it('ends a session whose last member left; its invitations end COMPLETED with it', async () => {
+    const session = await newSession({ teams: 2, teamSize: 2 });
+    const member = await seat(session, 'p-only', { profile: XBOX_ONLY });
+    const invitation = await seat(session, 'p-guest', { role: 'invited', inviter: 'p-only', team: 1 });
+    await expect(release(member)).resolves.toBe('released');
+    const row = await sessionRow(session);
+    expect(row).toMatchObject({ status: 'TERMINATED', status_reason: 'EMPTY', player_count: 0 });
+    expect(row.terminated_at).not.toBeNull();
+    expect(crossplayOf(row)).toEqual(EMPTY_SESSION);
+    expect(await seatRow(invitation)).toMatchObject({ status: 'COMPLETED' });
+    await expect(teamCounts(session)).resolves.toEqual([0, 0]);
+  });
+
+  it('keeps a session alive when empty when its template says so', async () => {
+    const session = await newSession({ keepAlive: true });
+    const member = await seat(session, 'p-only');
+    const invitation = await seat(session, 'p-guest', { role: 'invited', inviter: 'p-only' });
+    await expect(release(member, 'TIMEDOUT')).resolves.toBe('released');
+    expect(await seatRow(member)).toMatchObject({ status: 'TIMEDOUT' });
+    expect(await sessionRow(session)).toMatchObject({ status: 'ACTIVE', player_count: 1 });
+    expect(await seatRow(invitation)).toMatchObject({ status: 'RESERVED', role: 'invited' });
+  });
+});
+
+describe('joinery_end_session_locked', () => {
+  it('completes every occupied seat, zeroes the counts, resets the aggregate and terminates', async () => {
+    const session = await newSession({ teams: 2, teamSize: 3 });
+    await seat(session, 'p-a', { profile: XBOX_ONLY });
+    await seat(session, 'p-b', { status: 'RESERVED', team: 1 });
+    await seat(session, 'p-c', { role: 'invited', inviter: 'p-a' });
+    const before = await seat(session, 'p-d');
+    await db.query(`SELECT joinery_release_seat($1, 'TIMEDOUT')`, [before]);
+    const endedBefore = (await seatRow(before)).ended_at;
+    const version = (await sessionRow(session)).version;
+
+    await run(`SELECT joinery_end_session_locked($1, 'TEST_REASON')`, [session]);
+    const statuses = await db.query(`SELECT player_id, status FROM seat WHERE session_id = $1 ORDER BY player_id`, [
+      session,
+    ]);
+    expect(statuses).toEqual([
+      { player_id: 'p-a', status: 'COMPLETED' },
+      { player_id: 'p-b', status: 'COMPLETED' },
+      { player_id: 'p-c', status: 'COMPLETED' },
+      { player_id: 'p-d', status: 'TIMEDOUT' },
+    ]);
+    expect((await seatRow(before)).ended_at).toEqual(endedBefore);
+    await expect(teamCounts(session)).resolves.toEqual([0, 0]);
+    const row = await sessionRow(session);
+    expect(row).toMatchObject({ status: 'TERMINATED', status_reason: 'TEST_REASON', player_count: 0 });
+    expect(row.version).toBe(version + 1);
+    expect(crossplayOf(row)).toEqual(EMPTY_SESSION);
+  });
+});
+
+describe('joinery_release_seat', () => {
+  it('ends a seat COMPLETED or TIMEDOUT; not_active once ended; not_found for an unknown seat', async () => {
+    const session = await newSession({ keepAlive: true });
+    const a = await seat(session, 'p-a');
+    const b = await seat(session, 'p-b', { status: 'RESERVED' });
+    await expect(value(`joinery_release_seat($1, 'COMPLETED')`, [a])).resolves.toBe('released');
+    await expect(value(`joinery_release_seat($1, 'TIMEDOUT')`, [b])).resolves.toBe('released');
+    expect((await seatRow(a)).status).toBe('COMPLETED');
+    expect((await seatRow(b)).status).toBe('TIMEDOUT');
+    expect((await sessionRow(session)).player_count).toBe(0);
+    await expect(value(`joinery_release_seat($1, 'COMPLETED')`, [a])).resolves.toBe('not_active');
+    await expect(value(`joinery_release_seat($1, 'COMPLETED')`, [randomUUID()])).resolves.toBe('not_found');
+  });
+});
+
+describe('joinery_release_seat_by_operator', () => {
+  it('times out a reservation, completes an active seat', async () => {
+    const session = await newSession({ keepAlive: true });
+    const active = await seat(session, 'p-a');
+    const reserved = await seat(session, 'p-r', { status: 'RESERVED' });
+    await expect(value(`joinery_release_seat_by_operator($1)`, [reserved])).resolves.toBe('released');
+    await expect(value(`joinery_release_seat_by_operator($1)`, [active])).resolves.toBe('released');
+    expect((await seatRow(reserved)).status).toBe('TIMEDOUT');
+    expect((await seatRow(active)).status).toBe('COMPLETED');
+    await expect(value(`joinery_release_seat_by_operator($1)`, [active])).resolves.toBe('not_active');
+    await expect(value(`joinery_release_seat_by_operator($1)`, [randomUUID()])).resolves.toBe('not_found');
+    expect((await sessionRow(session)).player_count).toBe(0);
+  });
+});
+
+describe('joinery_accept_seat', () => {
+  const accept = (seatId: string) => value<string>(`joinery_accept_seat($1)`, [seatId]);
+
+  it('accepts a reservation before its deadline: ACTIVE, joined_at set, deadline cleared', async () => {
+    const session = await newSession({ keepAlive: true });
+    const reserved = await seat(session, 'p-r', { status: 'RESERVED' });
+    const version = (await sessionRow(session)).version;
+    await expect(accept(reserved)).resolves.toBe('accepted');
+    const row = await seatRow(reserved);
+    expect(row).toMatchObject({ status: 'ACTIVE', reserved_until: null });
+    expect(row.joined_at).not.toBeNull();
+    expect((await sessionRow(session)).version).toBe(version + 1);
+    expect((await sessionRow(session)).player_count).toBe(1);
+    await expect(accept(reserved)).resolves.toBe('invalid_status');
+  });
+
+  it('times out a reservation past its deadline and frees its seat', async () => {
+    const session = await newSession({ keepAlive: true });
+    const reserved = await seat(session, 'p-r', { status: 'RESERVED' });
+    await makeOverdue(reserved);
+    await expect(accept(reserved)).resolves.toBe('timed_out');
+    expect((await seatRow(reserved)).status).toBe('TIMEDOUT');
+    expect((await sessionRow(session)).player_count).toBe(0);
+    await expect(accept(reserved)).resolves.toBe('invalid_status');
+  });
+
+  it('gives the session its leader back when the leader left while the others were reserved', async () => {
+    const session = await newSession({ keepAlive: true });
+    const leader = await seat(session, 'p-lead', { role: 'leader' });
+    const reserved = await seat(session, 'p-r', { status: 'RESERVED' });
+    await expect(value(`joinery_release_seat($1, 'COMPLETED')`, [leader])).resolves.toBe('released');
+    expect((await seatRow(reserved)).role).toBe('member');
+    await expect(accept(reserved)).resolves.toBe('accepted');
+    expect(await seatRow(reserved)).toMatchObject({ status: 'ACTIVE', role: 'leader' });
+  });
+
+  it('refuses an invitation, a seat of a session no longer active, an unknown seat', async () => {
+    const session = await newSession({ keepAlive: true });
+    await seat(session, 'p-host');
+    const invitation = await seat(session, 'p-guest', { role: 'invited', inviter: 'p-host' });
+    await expect(accept(invitation)).resolves.toBe('invalid_status');
+    expect((await seatRow(invitation)).status).toBe('RESERVED');
+    const reserved = await seat(session, 'p-r', { status: 'RESERVED' });
+    await db.query(`UPDATE game_session SET status = 'TERMINATING' WHERE id = $1`, [session]);
+    await expect(accept(reserved)).resolves.toBe('invalid_status');
+    expect((await seatRow(reserved)).status).toBe('RESERVED');
+    await expect(accept(randomUUID())).resolves.toBe('not_found');
+  });
+});
+
+describe('joinery_reserve_seats', () => {
+  const reserve = (session: string, ids: string[], data: (string | null)[] = ids.map(() => null), timeout = 60) =>
+    run<{ outcome: string; seat_id: string | null; player_id: string | null }>(
+      `SELECT * FROM joinery_reserve_seats($1, $2, $3, $4)`,
+      [session, ids, data, timeout],
+    );
+
+  it('reserves seats for all the players or none; a seated player gets the seat back', async () => {
+    const session = await newSession({ teamSize: 3, keepAlive: true });
+    const first = await reserve(session, ['p-a', 'p-b'], ['data-a', null], 45);
+    expect(first.map((r) => [r.outcome, r.player_id])).toEqual([
+      ['reserved', 'p-a'],
+      ['reserved', 'p-b'],
+    ]);
+    const a = await seatRow(first[0].seat_id!);
+    expect(a).toMatchObject({ status: 'RESERVED', player_data: 'data-a', joined_at: null });
+    expect(Math.abs((await secondsUntil(a.reserved_until)) - 45)).toBeLessThan(5);
+
+    // Two new players, one free seat: nothing is reserved.
+    await expect(reserve(session, ['p-b', 'p-c', 'p-d'])).resolves.toEqual([
+      { outcome: 'full', seat_id: null, player_id: null },
+    ]);
+    expect(await seatCount(session)).toBe(2);
+
+    const again = await reserve(session, ['p-b', 'p-c']);
+    expect(again.map((r) => [r.outcome, r.player_id])).toEqual([
+      ['existing', 'p-b'],
+      ['reserved', 'p-c'],
+    ]);
+    expect(again[0].seat_id).toBe(first[1].seat_id);
+    await expect(reserve(session, ['p-d'])).resolves.toMatchObject([{ outcome: 'full' }]);
+    expect((await sessionRow(session)).player_count).toBe(3);
+  });
+
+  it('times out overdue reservations when they stand in the way', async () => {
+    const session = await newSession({ teamSize: 2, keepAlive: true });
+    const [late] = await reserve(session, ['p-late']);
+    await seat(session, 'p-active');
+    await makeOverdue(late.seat_id!);
+    await expect(reserve(session, ['p-new'])).resolves.toMatchObject([{ outcome: 'reserved', player_id: 'p-new' }]);
+    expect((await seatRow(late.seat_id!)).status).toBe('TIMEDOUT');
+  });
+
+  it('refuses a session that is not active or denies new players, and an unknown one', async () => {
+    const denying = await newSession({ policy: 'DENY_ALL' });
+    await expect(reserve(denying, ['p-a'])).resolves.toEqual([
+      { outcome: 'invalid_status', seat_id: null, player_id: null },
+    ]);
+    const activating = await newSession({ status: 'ACTIVATING' });
+    await expect(reserve(activating, ['p-a'])).resolves.toMatchObject([{ outcome: 'invalid_status' }]);
+    await expect(reserve(randomUUID(), ['p-a'])).resolves.toMatchObject([{ outcome: 'not_found' }]);
+    expect(await seatCount(denying)).toBe(0);
+    expect(await seatCount(activating)).toBe(0);
+  });
+});
+
+describe('joinery_join_session', () => {
+  interface JoinOptions {
+    team?: number | null;
+    profile?: CrossplayProfile;
+    given?: boolean;
+    digest?: string | null;
+    reserve?: number | null;
+    extra?: Record<string, unknown>;
+  }
+  const join = async (session: string, playerId: string, o: JoinOptions = {}) =>
+    (
+      await run(
+        `SELECT * FROM joinery_join_session(p_session => $1, p_team => $2, p_player => $3, p_password_given => $4,
+                                            p_password_digest => $5, p_reserve_seconds => $6)`,
+        [
+          session,
+          o.team ?? null,
+          playerJson(playerId, o.profile, o.extra),
+          o.given ?? false,
+          o.digest ?? null,
+          o.reserve ?? null,
+        ],
+      )
+    )[0];
+
+  it("times out the player's own overdue invitation first: a private session then refuses them", async () => {
+    const session = await newSession({ public: false, keepAlive: true });
+    await seat(session, 'p-host', { role: 'leader' });
+    const invitation = await seat(session, 'p-late', { role: 'invited', inviter: 'p-host' });
+    await makeOverdue(invitation);
+    await expect(join(session, 'p-late', { profile: STEAM })).resolves.toMatchObject({ outcome: 'not_joinable' });
+    expect((await seatRow(invitation)).status).toBe('TIMEDOUT');
+    expect((await sessionRow(session)).player_count).toBe(1);
+  });
+
+  it("times out the player's own overdue reservation first: the player then joins afresh", async () => {
+    const session = await newSession({ keepAlive: true });
+    const stale = await seat(session, 'p-stale', { status: 'RESERVED' });
+    await makeOverdue(stale);
+    const again = await join(session, 'p-stale', { profile: STEAM });
+    expect(again.outcome).toBe('joined');
+    expect(again.seat_id).not.toBe(stale);
+    expect((await seatRow(stale)).status).toBe('TIMEDOUT');
+  });
+
+  it('joins an open session as an ACTIVE member; again is existing', async () => {
+    const session = await newSession({ teams: 2, teamSize: 2 });
+    const first = await join(session, 'p-a', { profile: STEAM });
+    expect(first).toMatchObject({ outcome: 'joined', session_id: session, team_id: 0, seat_role: 'leader' });
+    expect(await seatRow(first.seat_id)).toMatchObject({ status: 'ACTIVE', reserved_until: null });
+    await expect(join(session, 'p-b', { team: 1 })).resolves.toMatchObject({
+      outcome: 'joined',
+      team_id: 1,
+      seat_role: 'member',
+    });
+    await expect(join(session, 'p-a')).resolves.toMatchObject({ outcome: 'existing', seat_id: first.seat_id });
+    await expect(join(session, 'p-c', { team: 5 })).resolves.toMatchObject({ outcome: 'invalid_team' });
+    await join(session, 'p-d', { team: 1 });
+    await expect(join(session, 'p-e', { team: 1 })).resolves.toMatchObject({ outcome: 'full' });
+  });
+
+  it('takes up an invitation whatever the joinability and the password, keeping the seat', async () => {
+    // A private, passworded session with invitations only (sent by a privileged actor): nobody leads yet.
+    const session = await newSession({ public: false, password: 'digest-1', keepAlive: true });
+    const invitation = await seat(session, 'p-guest', { role: 'invited' });
+    await seat(session, 'p-guest2', { role: 'invited' });
+    await expect(join(session, 'p-other')).resolves.toMatchObject({ outcome: 'not_joinable' });
+    const taken = await join(session, 'p-guest', { profile: XBOX, extra: { custom_data: { k: 'v' } } });
+    expect(taken).toMatchObject({ outcome: 'joined', seat_id: invitation, seat_role: 'leader', team_id: 0 });
+    const row = await seatRow(invitation);
+    expect(row).toMatchObject({ status: 'ACTIVE', role: 'leader', reserved_until: null, custom_data: { k: 'v' } });
+    expect(row.joined_at).not.toBeNull();
+    expect(await seatCount(session)).toBe(2);
+    expect((await sessionRow(session)).player_count).toBe(2);
+    expect(crossplayOf(await sessionRow(session))).toEqual(aggregate([XBOX]));
+    // Now the session has a leader: the second invitee becomes a member.
+    await expect(join(session, 'p-guest2')).resolves.toMatchObject({ outcome: 'joined', seat_role: 'member' });
+    await expect(join(session, 'p-guest')).resolves.toMatchObject({ outcome: 'existing', seat_id: invitation });
+  });
+
+  it('takes up an invitation as a RESERVED seat with p_reserve_seconds', async () => {
+    const session = await newSession({ keepAlive: true });
+    await seat(session, 'p-host');
+    const invitation = await seat(session, 'p-guest', { role: 'invited', inviter: 'p-host', reserveSeconds: 600 });
+    await expect(join(session, 'p-guest', { reserve: 20 })).resolves.toMatchObject({
+      outcome: 'joined',
+      seat_id: invitation,
+      seat_role: 'member',
+    });
+    const row = await seatRow(invitation);
+    expect(row).toMatchObject({ status: 'RESERVED', role: 'member', joined_at: null });
+    expect(Math.abs((await secondsUntil(row.reserved_until)) - 20)).toBeLessThan(5);
+  });
+
+  it('reserves a seat with p_reserve_seconds', async () => {
+    const session = await newSession();
+    const joined = await join(session, 'p-r', { reserve: 30 });
+    expect(joined).toMatchObject({ outcome: 'joined', seat_role: 'leader' });
+    const row = await seatRow(joined.seat_id);
+    expect(row).toMatchObject({ status: 'RESERVED', joined_at: null });
+    expect(Math.abs((await secondsUntil(row.reserved_until)) - 30)).toBeLessThan(5);
+  });
+
+  it('refuses sessions closed to newcomers and unknown or ended sessions', async () => {
+    const privateSession = await newSession({ public: false });
+    await expect(join(privateSession, 'p-a')).resolves.toMatchObject({ outcome: 'not_joinable', seat_id: null });
+    const denying = await newSession({ policy: 'DENY_ALL' });
+    await expect(join(denying, 'p-a')).resolves.toMatchObject({ outcome: 'not_joinable' });
+    const ended = await newSession({ status: 'TERMINATED' });
+    await expect(join(ended, 'p-a')).resolves.toMatchObject({ outcome: 'not_found' });
+    const activating = await newSession({ status: 'ACTIVATING' });
+    await expect(join(activating, 'p-a')).resolves.toMatchObject({ outcome: 'not_found' });
+    await expect(join(randomUUID(), 'p-a')).resolves.toMatchObject({ outcome: 'not_found' });
+    for (const s of [privateSession, denying, ended, activating]) expect(await seatCount(s)).toBe(0);
+  });
+
+  it('refuses crossplay-incompatible players; an unknown profile only into unrestricted sessions', async () => {
+    const restricted = await newSession();
+    await seat(restricted, 'p-xbox-only', { profile: XBOX_ONLY });
+    await expect(join(restricted, 'p-psn', { profile: PSN })).resolves.toMatchObject({
+      outcome: 'crossplay_mismatch',
+    });
+    await expect(join(restricted, 'p-unknown')).resolves.toMatchObject({ outcome: 'crossplay_mismatch' });
+    await expect(join(restricted, 'p-xbox', { profile: XBOX })).resolves.toMatchObject({ outcome: 'joined' });
+
+    const padOnly = await newSession();
+    await seat(padOnly, 'p-pad', { profile: PAD_ONLY });
+    await expect(join(padOnly, 'p-unknown')).resolves.toMatchObject({ outcome: 'crossplay_mismatch' });
+    await expect(join(padOnly, 'p-keyboard', { profile: STEAM })).resolves.toMatchObject({
+      outcome: 'crossplay_mismatch',
+    });
+
+    const unrestricted = await newSession();
+    await seat(unrestricted, 'p-steam', { profile: STEAM });
+    await seat(unrestricted, 'p-psn', { profile: PSN });
+    await expect(join(unrestricted, 'p-unknown')).resolves.toMatchObject({ outcome: 'joined' });
+    expect(crossplayOf(await sessionRow(unrestricted))).toEqual(aggregate([STEAM, PSN]));
+  });
+
+  it('checks a password in two steps, counts failures, locks after 5 and resets on success', async () => {
+    const session = await newSession({ password: 'digest-1', teamSize: 6 });
+    const failures = async () => (await sessionRow(session)).password_failures as number;
+
+    // No password given: refused, not counted.
+    await expect(join(session, 'p-a')).resolves.toMatchObject({ outcome: 'bad_password' });
+    expect(await failures()).toBe(0);
+    // Step one: the stored digest, for the service to verify.
+    await expect(join(session, 'p-a', { given: true })).resolves.toMatchObject({
+      outcome: 'password_check',
+      detail: 'digest-1',
+      seat_id: null,
+    });
+    // Step two, wrong: counted.
+    for (let i = 1; i <= 4; i++) {
+      await expect(join(session, 'p-a', { given: true, digest: '' })).resolves.toMatchObject({
+        outcome: 'bad_password',
+      });
+      expect(await failures()).toBe(i);
+    }
+    expect((await sessionRow(session)).password_failed_at).not.toBeNull();
+    // Right after 4 failures: joined, the count reset.
+    await expect(join(session, 'p-a', { given: true, digest: 'digest-1' })).resolves.toMatchObject({
+      outcome: 'joined',
+    });
+    expect(await sessionRow(session)).toMatchObject({ password_failures: 0, password_failed_at: null });
+
+    // Five wrong: locked, even for the right digest.
+    for (let i = 0; i < 5; i++) await join(session, 'p-b', { given: true, digest: 'wrong' });
+    expect(await failures()).toBe(5);
+    await expect(join(session, 'p-b', { given: true, digest: 'digest-1' })).resolves.toMatchObject({
+      outcome: 'password_locked',
+    });
+    await expect(join(session, 'p-b', { given: true })).resolves.toMatchObject({ outcome: 'password_locked' });
+    expect(await occupiedSeat(session, 'p-b')).toBeUndefined();
+    expect(await failures()).toBe(5);
+    // A minute later (the clock moved in SQL): open to attempts again.
+    await db.query(`UPDATE game_session SET password_failed_at = now() - interval '61 seconds' WHERE id = $1`, [
+      session,
+    ]);
+    await expect(join(session, 'p-b', { given: true })).resolves.toMatchObject({ outcome: 'password_check' });
+    await expect(join(session, 'p-b', { given: true, digest: 'digest-1' })).resolves.toMatchObject({
+      outcome: 'joined',
+    });
+    expect(await failures()).toBe(0);
+  });
+});
+
+// reservations.sql -------------------------------------------------------------------------------------------
+
+describe('joinery_expire_session_reservations', () => {
+  it('times out the overdue reservations and invitations of a session, and nothing else', async () => {
+    const session = await newSession({ teamSize: 5, keepAlive: true });
+    await seat(session, 'p-active');
+    const overdue = await seat(session, 'p-overdue', { status: 'RESERVED' });
+    const invitation = await seat(session, 'p-invited', { role: 'invited', inviter: 'p-active' });
+    const pending = await seat(session, 'p-pending', { status: 'RESERVED' });
+    await makeOverdue(overdue);
+    await makeOverdue(invitation);
+    await expect(value(`joinery_expire_session_reservations($1)`, [session])).resolves.toBe(2);
+    expect((await seatRow(overdue)).status).toBe('TIMEDOUT');
+    expect((await seatRow(invitation)).status).toBe('TIMEDOUT');
+    expect((await seatRow(pending)).status).toBe('RESERVED');
+    expect((await sessionRow(session)).player_count).toBe(2);
+    await expect(value(`joinery_expire_session_reservations($1)`, [session])).resolves.toBe(0);
+  });
+});
+
+describe('joinery_sweep_reservations', () => {
+  const sweep = (sessions: number) => value<number>(`joinery_sweep_reservations($1)`, [sessions]);
+
+  it('times out overdue reservations, skipping sessions another transaction holds', async () => {
+    // Whatever earlier tests left overdue is swept first, so that the counts below are this test's.
+    for (let n = 1; n > 0;) n = await sweep(100);
+    const [a, b, held] = [
+      await newSession({ keepAlive: true }),
+      await newSession({ keepAlive: true }),
+      await newSession({ keepAlive: true }),
+    ];
+    for (const s of [a, b]) {
+      for (const p of ['p-1', 'p-2']) await makeOverdue(await seat(s, p, { status: 'RESERVED' }));
+    }
+    await makeOverdue(await seat(held, 'p-1', { status: 'RESERVED' }));
+    await seat(held, 'p-pending', { status: 'RESERVED' });
+
+    const other = new pg.Client({ connectionString: db.url });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query(`SELECT 1 FROM game_session WHERE id = $1 FOR UPDATE`, [held]);
+      await expect(sweep(5)).resolves.toBe(4);
+      await expect(sweep(5)).resolves.toBe(0);
+      await other.query('COMMIT');
+      // Another sweeper is running (it holds the sweeper's advisory lock): this one does nothing.
+      await other.query('BEGIN');
+      await other.query(`SELECT pg_advisory_xact_lock(hashtextextended('joinery:sweeper', 0))`);
+      await expect(sweep(5)).resolves.toBe(0);
+      await other.query('COMMIT');
+    } finally {
+      await other.end();
+    }
+    await expect(sweep(5)).resolves.toBe(1);
+    const left = await db.query(
+      `SELECT player_id FROM seat WHERE session_id = ANY($1) AND status = 'RESERVED' ORDER BY player_id`,
+      [[a, b, held]],
+    );
+    expect(left).toEqual([{ player_id: 'p-pending' }]);
+    await expect(sweep(5)).resolves.toBe(0);
+  });
+
+  it('counts its batch after skipping held sessions: they never use it up', async () => {
+    for (let n = 1; n > 0;) n = await sweep(100);
+    const held: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const s = await newSession({ keepAlive: true });
+      await makeOverdue(await seat(s, 'p-held', { status: 'RESERVED' }));
+      held.push(s);
+    }
+    const free = await newSession({ keepAlive: true });
+    const freeSeat = await seat(free, 'p-free', { status: 'RESERVED' });
+    await makeOverdue(freeSeat);
+    const other = new pg.Client({ connectionString: db.url });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query(`SELECT 1 FROM game_session WHERE id = ANY($1) FOR UPDATE`, [held]);
+      await expect(sweep(1)).resolves.toBe(1);
+      expect((await seatRow(freeSeat)).status).toBe('TIMEDOUT');
+      await expect(sweep(1)).resolves.toBe(0);
+      await other.query('COMMIT');
+    } finally {
+      await other.end();
+    }
+    await expect(sweep(10)).resolves.toBe(5);
+  });
+
+  it('takes at most p_sessions sessions per call', async () => {
+    for (let n = 1; n > 0;) n = await sweep(100);
+    for (let i = 0; i < 3; i++) {
+      const s = await newSession({ keepAlive: true });
+      for (const p of ['p-1', 'p-2']) await makeOverdue(await seat(s, p, { status: 'RESERVED' }));
+    }
+    await expect(sweep(2)).resolves.toBe(4);
+    await expect(sweep(2)).resolves.toBe(2);
+    await expect(sweep(2)).resolves.toBe(0);
+  });
+});
+
+// sessions.sql -----------------------------------------------------------------------------------------------
+
+interface TemplateOptions {
+  canCreate?: boolean;
+  autoJoin?: boolean;
+  public?: boolean;
+  keepAlive?: boolean;
+  teams?: number;
+  size?: number;
+}
+
+async function newTemplate(o: TemplateOptions = {}): Promise<string> {
+  const type = `sql-${randomBytes(4).toString('hex')}`;
+  await db.query(
+    `INSERT INTO session_template (session_type, config, can_be_created_by_players_directly, attempt_auto_join,
+                                   default_public, keep_alive_on_empty, can_change_own_team, num_teams,
+                                   players_per_team)
+     VALUES ($1, '{}', $2, $3, $4, $5, false, $6, $7)`,
+    [type, o.canCreate ?? true, o.autoJoin ?? true, o.public ?? true, o.keepAlive ?? false, o.teams ?? 2, o.size ?? 2],
+  );
+  return type;
+}
+
+describe('joinery_create_or_join', () => {
+  interface CojOptions {
+    region?: string | null;
+    team?: number | null;
+    profile?: CrossplayProfile;
+    digest?: string | null;
+  }
+  const coj = async (type: string, playerId: string, o: CojOptions = {}) =>
+    (
+      await run(
+        `SELECT * FROM joinery_create_or_join(p_type => $1, p_region => $2, p_team => $3, p_player => $4,
+                                              p_password_digest => $5, p_fleet_id => 'fleet-coj', p_location => 'loc')`,
+        [type, o.region ?? null, o.team ?? null, playerJson(playerId, o.profile), o.digest ?? null],
+      )
+    )[0];
+
+  it('creates a session from the template, then joins it; the same player again is existing', async () => {
+    const type = await newTemplate({ teams: 2, size: 2, keepAlive: true });
+    const created = await coj(type, 'p-a');
+    expect(created).toMatchObject({ outcome: 'created', team_id: 0, seat_role: 'leader' });
+    const row = await sessionRow(created.session_id);
+    expect(row).toMatchObject({
+      type,
+      status: 'ACTIVE',
+      public: true,
+      fleet_id: 'fleet-coj',
+      location: 'loc',
+      region_id: null,
+      max_players: 4,
+      keep_alive_on_empty: true,
+      password_digest: null,
+      created_via: 'rallyhere',
+      player_count: 1,
+    });
+    await expect(teamCounts(created.session_id)).resolves.toEqual([1, 0]);
+
+    const joined = await coj(type, 'p-b');
+    expect(joined).toMatchObject({
+      outcome: 'joined',
+      session_id: created.session_id,
+      team_id: 1,
+      seat_role: 'member',
+    });
+    await expect(coj(type, 'p-a')).resolves.toMatchObject({
+      outcome: 'existing',
+      session_id: created.session_id,
+      seat_id: created.seat_id,
+      seat_role: 'leader',
+    });
+    await coj(type, 'p-c');
+    await coj(type, 'p-d');
+    // Full: the next player gets a new session.
+    const next = await coj(type, 'p-e');
+    expect(next.outcome).toBe('created');
+    expect(next.session_id).not.toBe(created.session_id);
+  });
+
+  it('joins the oldest compatible open session of the region; skips private, passworded and incompatible ones', async () => {
+    const type = await newTemplate({ size: 4 });
+    const eu = await coj(type, 'p-eu', { region: 'eu' });
+    expect(eu.outcome).toBe('created');
+    expect(await sessionRow(eu.session_id)).toMatchObject({ region_id: 'eu', location: 'eu' });
+    const us = await coj(type, 'p-us', { region: 'us' });
+    expect(us.outcome).toBe('created');
+    await expect(coj(type, 'p-eu2', { region: 'eu' })).resolves.toMatchObject({
+      outcome: 'joined',
+      session_id: eu.session_id,
+    });
+    // No region: any region, the oldest first.
+    await expect(coj(type, 'p-any')).resolves.toMatchObject({ outcome: 'joined', session_id: eu.session_id });
+
+    const guarded = await coj(type, 'p-guarded', { region: 'ap', digest: 'digest-1' });
+    expect(guarded.outcome).toBe('created');
+    expect((await sessionRow(guarded.session_id)).password_digest).toBe('digest-1');
+    await expect(coj(type, 'p-ap', { region: 'ap' })).resolves.toMatchObject({ outcome: 'created' });
+
+    const picky = await coj(type, 'p-picky', { region: 'sa', profile: XBOX_ONLY });
+    expect(picky.outcome).toBe('created');
+    const psn = await coj(type, 'p-psn', { region: 'sa', profile: PSN });
+    expect(psn.outcome).toBe('created');
+    expect(psn.session_id).not.toBe(picky.session_id);
+    await expect(coj(type, 'p-xbox', { region: 'sa', profile: XBOX })).resolves.toMatchObject({
+      outcome: 'joined',
+      session_id: picky.session_id,
+    });
+
+    const privateType = await newTemplate({ public: false });
+    const hidden = await coj(privateType, 'p-hidden');
+    expect(hidden.outcome).toBe('created');
+    expect((await sessionRow(hidden.session_id)).public).toBe(false);
+    await expect(coj(privateType, 'p-seek')).resolves.toMatchObject({ outcome: 'created' });
+  });
+
+  it('seats in the team asked for, in a session with room in it', async () => {
+    const type = await newTemplate({ teams: 2, size: 1 });
+    const created = await coj(type, 'p-a', { team: 1 });
+    expect(created).toMatchObject({ outcome: 'created', team_id: 1, seat_role: 'leader' });
+    await expect(coj(type, 'p-b', { team: 0 })).resolves.toMatchObject({
+      outcome: 'joined',
+      session_id: created.session_id,
+      team_id: 0,
+    });
+    const other = await coj(type, 'p-c', { team: 1 });
+    expect(other).toMatchObject({ outcome: 'created', team_id: 1 });
+    expect(other.session_id).not.toBe(created.session_id);
+  });
+
+  it('answers template_not_found, invalid_team, no_session_available and creation_not_allowed', async () => {
+    await expect(coj('sql-no-such-type', 'p-a')).resolves.toMatchObject({ outcome: 'template_not_found' });
+    const type = await newTemplate({ teams: 2 });
+    await expect(coj(type, 'p-a', { team: 2 })).resolves.toMatchObject({ outcome: 'invalid_team', team_id: 2 });
+    const joinOnly = await newTemplate({ canCreate: false, autoJoin: true });
+    await expect(coj(joinOnly, 'p-a')).resolves.toMatchObject({ outcome: 'no_session_available', session_id: null });
+    const neither = await newTemplate({ canCreate: false, autoJoin: false });
+    await expect(coj(neither, 'p-a')).resolves.toMatchObject({ outcome: 'creation_not_allowed' });
+    const count = await db.query(`SELECT count(*)::int AS n FROM game_session WHERE type = ANY($1)`, [
+      [type, joinOnly, neither],
+    ]);
+    expect(count).toEqual([{ n: 0 }]);
+
+    // A join-only type joins the sessions others made; a create-only type never joins.
+    const session = await newSession({ type: joinOnly, teamSize: 4 });
+    await seat(session, 'p-host');
+    await expect(coj(joinOnly, 'p-a')).resolves.toMatchObject({ outcome: 'joined', session_id: session });
+    const createOnly = await newTemplate({ autoJoin: false });
+    const first = await coj(createOnly, 'p-1');
+    const second = await coj(createOnly, 'p-2');
+    expect([first.outcome, second.outcome]).toEqual(['created', 'created']);
+    expect(second.session_id).not.toBe(first.session_id);
+  });
+});
+
+describe('joinery_create_game_session', () => {
+  const create = async (session: Record<string, unknown>) =>
+    (await run(`SELECT * FROM joinery_create_game_session($1)`, [JSON.stringify(session)]))[0];
+  const base = { type: 'gamelift', status: 'ACTIVATING', fleet_id: 'fleet-gl', location: 'us-west-2', max_players: 8 };
+
+  it('creates a one-team session; the same idempotency token on the fleet answers it again (created = false)', async () => {
+    const token = `token-${randomBytes(4).toString('hex')}`;
+    const first = await create({
+      ...base,
+      name: 'match',
+      creator_id: 'creator',
+      game_properties: [{ Key: 'mode', Value: 'ffa' }],
+      game_session_data: 'data',
+      idempotency_token: token,
+    });
+    expect(first.created).toBe(true);
+    expect(await sessionRow(first.session_id)).toMatchObject({
+      type: 'gamelift',
+      status: 'ACTIVATING',
+      public: true,
+      fleet_id: 'fleet-gl',
+      location: 'us-west-2',
+      region_id: 'us-west-2',
+      name: 'match',
+      creator_id: 'creator',
+      game_properties: [{ Key: 'mode', Value: 'ffa' }],
+      game_session_data: 'data',
+      idempotency_token: token,
+      max_players: 8,
+      keep_alive_on_empty: true,
+      created_via: 'gamelift',
+      player_count: 0,
+      cp_families_all: ALL_FAMILIES,
+      cp_inputs_allowed: ALL_INPUTS,
+    });
+    const teams = await db.query(`SELECT team_id, max_size, player_count FROM session_team WHERE session_id = $1`, [
+      first.session_id,
+    ]);
+    expect(teams).toEqual([{ team_id: 0, max_size: 8, player_count: 0 }]);
+
+    await expect(create({ ...base, idempotency_token: token, max_players: 2 })).resolves.toEqual({
+      session_id: first.session_id,
+      created: false,
+    });
+    expect((await sessionRow(first.session_id)).max_players).toBe(8);
+    // Another fleet, or no token: a new session each time.
+    const otherFleet = await create({ ...base, fleet_id: 'fleet-other', idempotency_token: token });
+    expect(otherFleet.created).toBe(true);
+    expect(otherFleet.session_id).not.toBe(first.session_id);
+    const a = await create({ ...base, status: 'ACTIVE' });
+    const b = await create(base);
+    expect([a.created, b.created]).toEqual([true, true]);
+    expect(a.session_id).not.toBe(b.session_id);
+    expect(await sessionRow(a.session_id)).toMatchObject({ status: 'ACTIVE', game_properties: [] });
+  });
+});
+
+describe('joinery_update_session', () => {
+  const update = (session: string, changes: Record<string, unknown>, actor: string | null, privileged = false) =>
+    value<string>(`joinery_update_session(p_session => $1, p_changes => $2, p_actor_id => $3, p_privileged => $4)`, [
+      session,
+      JSON.stringify(changes),
+      actor,
+      privileged,
+    ]);
+
+  it('lets the leader or a privileged actor change the session; others are forbidden', async () => {
+    const session = await newSession();
+    await seat(session, 'p-leader');
+    await seat(session, 'p-member');
+    const before = await sessionRow(session);
+    await expect(update(session, { public: false }, 'p-member')).resolves.toBe('forbidden');
+    await expect(update(session, { public: false }, 'p-outsider')).resolves.toBe('forbidden');
+    await expect(update(session, { public: false }, null)).resolves.toBe('forbidden');
+    expect(await sessionRow(session)).toMatchObject({ public: true, version: before.version });
+
+    await expect(
+      update(
+        session,
+        { custom_data: { k: 'v' }, public: false, joinable_friends: true, joinable_platform: false, region_id: 'eu' },
+        'p-leader',
+      ),
+    ).resolves.toBe('updated');
+    expect(await sessionRow(session)).toMatchObject({
+      custom_data: { k: 'v' },
+      public: false,
+      joinable_friends: true,
+      joinable_platform: false,
+      region_id: 'eu',
+      version: before.version + 1,
+    });
+    // Absent keys stay as they are.
+    await expect(update(session, { region_id: 'us' }, null, true)).resolves.toBe('updated');
+    expect(await sessionRow(session)).toMatchObject({ custom_data: { k: 'v' }, public: false, region_id: 'us' });
+  });
+
+  it('a new password digest clears the failed attempts; other changes keep them', async () => {
+    const session = await newSession({ password: 'digest-old' });
+    await seat(session, 'p-leader');
+    await db.query(`UPDATE game_session SET password_failures = 5, password_failed_at = now() WHERE id = $1`, [
+      session,
+    ]);
+    await expect(update(session, { public: true }, 'p-leader')).resolves.toBe('updated');
+    expect((await sessionRow(session)).password_failures).toBe(5);
+    await expect(update(session, { password_digest: 'digest-new' }, 'p-leader')).resolves.toBe('updated');
+    expect(await sessionRow(session)).toMatchObject({
+      password_digest: 'digest-new',
+      password_failures: 0,
+      password_failed_at: null,
+    });
+  });
+
+  it('answers not_found for an unknown or ended session', async () => {
+    await expect(update(randomUUID(), {}, null, true)).resolves.toBe('not_found');
+    const ended = await newSession({ status: 'TERMINATED' });
+    await expect(update(ended, { public: false }, null, true)).resolves.toBe('not_found');
+    expect((await sessionRow(ended)).public).toBe(true);
+  });
+});
+
+describe('joinery_update_game_session', () => {
+  const update = (
+    session: string,
+    o: { max?: number; name?: string; policy?: string; properties?: unknown[]; protection?: string },
+  ) =>
+    value<string>(`joinery_update_game_session($1, $2, $3, $4, $5, $6)`, [
+      session,
+      o.max ?? null,
+      o.name ?? null,
+      o.policy ?? null,
+      o.properties ? JSON.stringify(o.properties) : null,
+      o.protection ?? null,
+    ]);
+
+  it('updates capacity, name, policies and merges properties by key', async () => {
+    const session = await newSession({ teamSize: 4, keepAlive: true });
+    await db.query(
+      `UPDATE game_session SET game_properties = '[{"Key":"a","Value":"1"},{"Key":"b","Value":"2"}]' WHERE id = $1`,
+      [session],
+    );
+    await seat(session, 'p-a');
+    await expect(
+      update(session, {
+        max: 6,
+        name: 'renamed',
+        policy: 'DENY_ALL',
+        protection: 'FullProtection',
+        properties: [
+          { Key: 'b', Value: '3' },
+          { Key: 'c', Value: '4' },
+        ],
+      }),
+    ).resolves.toBe('updated');
+    expect(await sessionRow(session)).toMatchObject({
+      max_players: 6,
+      name: 'renamed',
+      creation_policy: 'DENY_ALL',
+      protection_policy: 'FullProtection',
+      game_properties: [
+        { Key: 'a', Value: '1' },
+        { Key: 'b', Value: '3' },
+        { Key: 'c', Value: '4' },
+      ],
+    });
+    const [team] = await db.query(`SELECT max_size FROM session_team WHERE session_id = $1`, [session]);
+    expect(team.max_size).toBe(6);
+    // Nothing given: nothing changes but the version.
+    await expect(update(session, {})).resolves.toBe('updated');
+    expect(await sessionRow(session)).toMatchObject({ max_players: 6, name: 'renamed', creation_policy: 'DENY_ALL' });
+  });
+
+  it('never goes below the occupied seats, after timing out the overdue reservations', async () => {
+    const session = await newSession({ teamSize: 4, keepAlive: true });
+    await seat(session, 'p-a');
+    await seat(session, 'p-b');
+    const late = await seat(session, 'p-late', { status: 'RESERVED' });
+    await expect(update(session, { max: 1 })).resolves.toBe('below_occupied');
+    await expect(update(session, { max: 2 })).resolves.toBe('below_occupied');
+    expect((await sessionRow(session)).max_players).toBe(4);
+    await makeOverdue(late);
+    await expect(update(session, { max: 2 })).resolves.toBe('updated');
+    expect((await seatRow(late)).status).toBe('TIMEDOUT');
+    expect(await sessionRow(session)).toMatchObject({ max_players: 2, player_count: 2 });
+  });
+
+  it('refuses a capacity change on a multi-team session, more than 16 properties, an ended or unknown session', async () => {
+    const teams = await newSession({ teams: 2, teamSize: 2 });
+    await expect(update(teams, { max: 6 })).resolves.toBe('multi_team');
+    // The same capacity is no change.
+    await expect(update(teams, { max: 4, name: 'same' })).resolves.toBe('updated');
+    const session = await newSession();
+    const many = Array.from({ length: 17 }, (_, i) => ({ Key: `k${i}`, Value: `${i}` }));
+    await expect(update(session, { properties: many })).resolves.toBe('too_many_properties');
+    await expect(update(session, { properties: many.slice(0, 16) })).resolves.toBe('updated');
+    await expect(update(session, { properties: [{ Key: 'k0', Value: 'new' }] })).resolves.toBe('updated');
+    expect((await sessionRow(session)).game_properties).toHaveLength(16);
+    await expect(update(session, { properties: [{ Key: 'k16', Value: 'x' }] })).resolves.toBe('too_many_properties');
+    const activating = await newSession({ status: 'ACTIVATING' });
+    await expect(update(activating, { name: 'ok' })).resolves.toBe('updated');
+    const ended = await newSession({ status: 'TERMINATED' });
+    await expect(update(ended, { name: 'x' })).resolves.toBe('invalid_status');
+    await expect(update(randomUUID(), { name: 'x' })).resolves.toBe('not_found');
+  });
+});
+
+describe('joinery_activate_session', () => {
+  it('ACTIVATING → ACTIVE once; already_active, invalid_status, not_found', async () => {
+    const session = await newSession({ status: 'ACTIVATING' });
+    const version = (await sessionRow(session)).version;
+    await expect(value(`joinery_activate_session($1)`, [session])).resolves.toBe('activated');
+    expect(await sessionRow(session)).toMatchObject({ status: 'ACTIVE', version: version + 1 });
+    await expect(value(`joinery_activate_session($1)`, [session])).resolves.toBe('already_active');
+    for (const status of ['TERMINATING', 'TERMINATED', 'ERROR']) {
+      const other = await newSession({ status });
+      await expect(value(`joinery_activate_session($1)`, [other])).resolves.toBe('invalid_status');
+      expect((await sessionRow(other)).status).toBe(status);
+    }
+    await expect(value(`joinery_activate_session($1)`, [randomUUID()])).resolves.toBe('not_found');
+  });
+});
+
+describe('joinery_terminate_session', () => {
+  it('ends the session and its seats; already_terminated; not_found', async () => {
+    const session = await newSession({ keepAlive: true });
+    const a = await seat(session, 'p-a');
+    const r = await seat(session, 'p-r', { status: 'RESERVED' });
+    await expect(value(`joinery_terminate_session($1, 'FORCE_TERMINATED')`, [session])).resolves.toBe('terminated');
+    expect(await sessionRow(session)).toMatchObject({
+      status: 'TERMINATED',
+      status_reason: 'FORCE_TERMINATED',
+      player_count: 0,
+    });
+    expect([(await seatRow(a)).status, (await seatRow(r)).status]).toEqual(['COMPLETED', 'COMPLETED']);
+    await expect(value(`joinery_terminate_session($1, 'AGAIN')`, [session])).resolves.toBe('already_terminated');
+    expect((await sessionRow(session)).status_reason).toBe('FORCE_TERMINATED');
+    const activating = await newSession({ status: 'ACTIVATING' });
+    await expect(value(`joinery_terminate_session($1, 'X')`, [activating])).resolves.toBe('terminated');
+    await expect(value(`joinery_terminate_session($1, 'X')`, [randomUUID()])).resolves.toBe('not_found');
+  });
+});
+
+describe('joinery_close_session', () => {
+  const close = (session: string, actor: string | null, privileged = false) =>
+    value<string>(`joinery_close_session($1, $2, $3)`, [session, actor, privileged]);
+
+  it('the leader or a privileged actor closes; others are forbidden; an ended session is not_found', async () => {
+    const session = await newSession();
+    await seat(session, 'p-leader');
+    await seat(session, 'p-member');
+    await expect(close(session, 'p-member')).resolves.toBe('forbidden');
+    await expect(close(session, null)).resolves.toBe('forbidden');
+    expect((await sessionRow(session)).status).toBe('ACTIVE');
+    await expect(close(session, 'p-leader')).resolves.toBe('terminated');
+    expect(await sessionRow(session)).toMatchObject({ status: 'TERMINATED', status_reason: 'CLOSED', player_count: 0 });
+    await expect(close(session, 'p-leader')).resolves.toBe('not_found');
+
+    const other = await newSession();
+    await seat(other, 'p-leader');
+    await expect(close(other, null, true)).resolves.toBe('terminated');
+    await expect(close(randomUUID(), null, true)).resolves.toBe('not_found');
+  });
+});
+
+// members.sql ------------------------------------------------------------------------------------------------
+
+describe('joinery_invite', () => {
+  interface InviteOptions {
+    privileged?: boolean;
+    team?: number | null;
+    overflow?: boolean;
+    customData?: Record<string, string>;
+    expiresIn?: number;
+  }
+  const invite = async (session: string, playerId: string, actor: string | null, o: InviteOptions = {}) =>
+    (
+      await run(
+        `SELECT * FROM joinery_invite(p_session => $1, p_player_id => $2, p_actor_id => $3, p_privileged => $4,
+                                      p_team => $5, p_overflow => $6, p_custom_data => $7, p_expires_in => $8)`,
+        [
+          session,
+          playerId,
+          actor,
+          o.privileged ?? false,
+          o.team ?? null,
+          o.overflow ?? false,
+          o.customData ? JSON.stringify(o.customData) : null,
+          o.expiresIn ?? 300,
+        ],
+      )
+    )[0];
+
+  it('a member invites a known player: a RESERVED invited seat with a deadline', async () => {
+    const session = await newSession({ teamSize: 4 });
+    const host = await knownPlayer();
+    const guest = await knownPlayer();
+    await seat(session, host);
+    const invited = await invite(session, guest, host, { customData: { k: 'v' }, expiresIn: 90 });
+    expect(invited).toMatchObject({ outcome: 'joined', session_id: session, team_id: 0, seat_role: 'invited' });
+    const row = await seatRow(invited.seat_id);
+    expect(row).toMatchObject({
+      player_id: guest,
+      status: 'RESERVED',
+      role: 'invited',
+      inviting_player_id: host,
+      custom_data: { k: 'v' },
+      joined_at: null,
+    });
+    expect(Math.abs((await secondsUntil(row.reserved_until)) - 90)).toBeLessThan(5);
+    expect((await sessionRow(session)).player_count).toBe(2);
+    // Again: the seat the player holds.
+    await expect(invite(session, guest, host)).resolves.toMatchObject({
+      outcome: 'existing',
+      seat_id: invited.seat_id,
+      seat_role: 'invited',
+    });
+    await expect(invite(session, host, host)).resolves.toMatchObject({ outcome: 'existing', seat_role: 'leader' });
+  });
+
+  it('refuses unknown players and non-members; a privileged actor needs no seat', async () => {
+    const session = await newSession();
+    const host = await knownPlayer();
+    const guest = await knownPlayer();
+    const outsider = await knownPlayer();
+    await seat(session, host);
+    await expect(invite(session, randomUUID(), host)).resolves.toMatchObject({ outcome: 'unknown_player' });
+    await expect(invite(session, 'not-a-uuid', host)).resolves.toMatchObject({ outcome: 'unknown_player' });
+    await expect(invite(session, guest, outsider)).resolves.toMatchObject({ outcome: 'forbidden', seat_id: null });
+    await expect(invite(session, guest, null)).resolves.toMatchObject({ outcome: 'forbidden' });
+    // An invitee is not a member: it cannot invite.
+    await invite(session, guest, host);
+    await expect(invite(session, outsider, guest)).resolves.toMatchObject({ outcome: 'forbidden' });
+    await expect(invite(session, outsider, null, { privileged: true })).resolves.toMatchObject({
+      outcome: 'joined',
+      seat_role: 'invited',
+    });
+    expect((await occupiedSeat(session, outsider)).inviting_player_id).toBeNull();
+    await expect(invite(randomUUID(), guest, null, { privileged: true })).resolves.toMatchObject({
+      outcome: 'not_found',
+    });
+  });
+
+  it('a full team overflows to the team with the most room when allowed', async () => {
+    const session = await newSession({ teams: 3, teamSize: 1 });
+    const host = await knownPlayer();
+    const [a, b, c] = [await knownPlayer(), await knownPlayer(), await knownPlayer()];
+    await seat(session, host, { team: 0 });
+    await expect(invite(session, a, host, { team: 0 })).resolves.toMatchObject({ outcome: 'full', team_id: 0 });
+    await expect(invite(session, a, host, { team: 0, overflow: true })).resolves.toMatchObject({
+      outcome: 'joined',
+      team_id: 1,
+    });
+    await expect(invite(session, b, host, { team: 9, overflow: true })).resolves.toMatchObject({
+      outcome: 'invalid_team',
+    });
+    await expect(invite(session, b, host, { team: 1, overflow: true })).resolves.toMatchObject({
+      outcome: 'joined',
+      team_id: 2,
+    });
+    await expect(invite(session, c, host, { team: 0, overflow: true })).resolves.toMatchObject({ outcome: 'full' });
+    await expect(teamCounts(session)).resolves.toEqual([1, 1, 1]);
+  });
+});
+
+describe('joinery_promote', () => {
+  const promote = (session: string, target: string, actor: string | null, privileged = false) =>
+    value<string>(`joinery_promote($1, $2, $3, $4)`, [session, target, actor, privileged]);
+  const leaders = async (session: string) =>
+    (
+      await db.query<{ player_id: string }>(
+        `SELECT player_id FROM seat WHERE session_id = $1 AND role = 'leader' AND status IN ('RESERVED', 'ACTIVE')`,
+        [session],
+      )
+    ).map((r) => r.player_id);
+
+  it('the leader hands the lead to a member; exactly one leader after', async () => {
+    const session = await newSession({ teamSize: 5 });
+    await seat(session, 'p-leader');
+    await seat(session, 'p-member');
+    await seat(session, 'p-other');
+    const version = (await sessionRow(session)).version;
+    await expect(promote(session, 'p-member', 'p-other')).resolves.toBe('forbidden');
+    await expect(leaders(session)).resolves.toEqual(['p-leader']);
+    await expect(promote(session, 'p-member', 'p-leader')).resolves.toBe('promoted');
+    await expect(leaders(session)).resolves.toEqual(['p-member']);
+    expect((await occupiedSeat(session, 'p-leader')).role).toBe('member');
+    expect((await sessionRow(session)).version).toBe(version + 1);
+    // The leader promoting themselves: nothing to do.
+    await expect(promote(session, 'p-member', 'p-member')).resolves.toBe('promoted');
+    await expect(promote(session, 'p-other', null, true)).resolves.toBe('promoted');
+    await expect(leaders(session)).resolves.toEqual(['p-other']);
+  });
+
+  it('promotes a member whose seat is still reserved (a member is RESERVED or ACTIVE)', async () => {
+    const session = await newSession({ teamSize: 3 });
+    await seat(session, 'p-leader');
+    await seat(session, 'p-reserved', { status: 'RESERVED' });
+    await expect(promote(session, 'p-reserved', 'p-leader')).resolves.toBe('promoted');
+    await expect(leaders(session)).resolves.toEqual(['p-reserved']);
+  });
+
+  it('refuses an invitee, a player not in the session, and an ended session', async () => {
+    const session = await newSession();
+    await seat(session, 'p-leader');
+    await seat(session, 'p-guest', { role: 'invited', inviter: 'p-leader' });
+    await expect(promote(session, 'p-guest', 'p-leader')).resolves.toBe('not_a_member');
+    await expect(promote(session, 'p-nobody', 'p-leader')).resolves.toBe('not_in_session');
+    await expect(leaders(session)).resolves.toEqual(['p-leader']);
+    const ended = await newSession({ status: 'TERMINATED' });
+    await expect(promote(ended, 'p-leader', null, true)).resolves.toBe('not_found');
+  });
+});
+
+describe('joinery_remove_player', () => {
+  const remove = (session: string, target: string, actor: string | null, privileged = false) =>
+    value<string>(`joinery_remove_player($1, $2, $3, $4)`, [session, target, actor, privileged]);
+
+  it('who may remove whom: the leader anyone, a player themselves, an inviter their own invitation', async () => {
+    const session = await newSession({ teamSize: 8 });
+    for (const p of ['p-leader', 'p-a', 'p-b', 'p-c']) await seat(session, p);
+    await seat(session, 'p-guest-a', { role: 'invited', inviter: 'p-a' });
+    await seat(session, 'p-guest-b', { role: 'invited', inviter: 'p-b' });
+    await seat(session, 'p-guest-c', { role: 'invited', inviter: 'p-a' });
+
+    await expect(remove(session, 'p-b', 'p-a')).resolves.toBe('forbidden');
+    await expect(remove(session, 'p-guest-b', 'p-a')).resolves.toBe('forbidden');
+    await expect(remove(session, 'p-b', null)).resolves.toBe('forbidden');
+    await expect(remove(session, 'p-leader', 'p-guest-a')).resolves.toBe('forbidden');
+    expect(await seatCount(session)).toBe(7);
+    expect((await sessionRow(session)).player_count).toBe(7);
+
+    await expect(remove(session, 'p-guest-a', 'p-a')).resolves.toBe('removed');
+    await expect(remove(session, 'p-b', 'p-leader')).resolves.toBe('removed');
+    await expect(remove(session, 'p-c', 'p-c')).resolves.toBe('removed');
+    await expect(remove(session, 'p-guest-b', 'p-guest-b')).resolves.toBe('removed');
+    await expect(remove(session, 'p-guest-c', null, true)).resolves.toBe('removed');
+    const left = await db.query(
+      `SELECT player_id, status FROM seat WHERE session_id = $1 AND status IN ('RESERVED', 'ACTIVE') ORDER BY player_id`,
+      [session],
+    );
+    expect(left).toEqual([
+      { player_id: 'p-a', status: 'ACTIVE' },
+      { player_id: 'p-leader', status: 'ACTIVE' },
+    ]);
+    expect((await sessionRow(session)).player_count).toBe(2);
+    expect((await occupiedSeat(session, 'p-a')).role).toBe('member');
+    const ended = await db.query(`SELECT DISTINCT status FROM seat WHERE session_id = $1 AND player_id <> ALL($2)`, [
+      session,
+      ['p-a', 'p-leader'],
+    ]);
+    expect(ended).toEqual([{ status: 'COMPLETED' }]);
+  });
+
+  it('not_in_session for a player without a seat, not_found for an ended session', async () => {
+    const session = await newSession();
+    await seat(session, 'p-leader');
+    await expect(remove(session, 'p-nobody', 'p-leader')).resolves.toBe('not_in_session');
+    await expect(remove(session, 'p-leader', 'p-leader')).resolves.toBe('removed');
+    // The last member left: the session ended with it.
+    expect((await sessionRow(session)).status).toBe('TERMINATED');
+    await expect(remove(session, 'p-leader', 'p-leader')).resolves.toBe('not_found');
+    await expect(remove(randomUUID(), 'p-leader', null, true)).resolves.toBe('not_found');
+  });
+});
+
+// Constraints and completeness -------------------------------------------------------------------------------
+
+describe('schema', () => {
+  it('the capacity CHECK constraints refuse counts over capacity or below zero', async () => {
+    const session = await newSession({ teamSize: 2 });
+    for (const [sql, constraint] of [
+      [`UPDATE game_session SET player_count = 3 WHERE id = $1`, 'ck_game_session_capacity'],
+      [`UPDATE game_session SET player_count = -1 WHERE id = $1`, 'ck_game_session_capacity'],
+      [`UPDATE session_team SET player_count = 3 WHERE session_id = $1`, 'ck_session_team_capacity'],
+      [`UPDATE session_team SET player_count = -1 WHERE session_id = $1`, 'ck_session_team_capacity'],
+    ]) {
+      await expect(db.query(sql, [session])).rejects.toMatchObject({ code: '23514', constraint });
+    }
+  });
+});
+
+describe('completeness', () => {
+  it('every joinery_* function in the database is tested by this file', async () => {
+    const rows = await db.query<{ name: string }>(
+      `SELECT DISTINCT proname AS name FROM pg_proc
+        WHERE pronamespace = current_schema()::regnamespace AND proname LIKE 'joinery\\_%' ORDER BY 1`,
+    );
+    const present = rows.map((r) => r.name);
+    expect(present.filter((name) => !COVERED.includes(name))).toEqual([]);
+    expect(COVERED.filter((name) => !present.includes(name))).toEqual([]);
+    // The list is honest: each covered function was called by name by a test above.
+    expect(COVERED.filter((name) => !called.has(name))).toEqual([]);
+  });
+});
