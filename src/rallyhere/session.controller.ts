@@ -90,8 +90,10 @@ export class SessionController {
     @Param() params: SessionIdParamsDto,
     @Query() query: RefreshTtlQueryDto,
   ): Promise<SessionDto> {
-    await this.sessions.seen(principal, query.refresh_ttl, params.session_id);
-    const { snapshot, full } = await this.sessions.view(principal, params.session_id);
+    const [, { snapshot, full }] = await Promise.all([
+      this.sessions.seen(principal, query.refresh_ttl, params.session_id),
+      this.sessions.view(principal, params.session_id),
+    ]);
     return toSessionDto(snapshot, full);
   }
 
