@@ -1,12 +1,14 @@
 import { type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestExpressApplication, NestExpressBodyParserOptionsFor } from '@nestjs/platform-express';
 import type { Request } from 'express';
 import type { IncomingMessage } from 'node:http';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
+import { AuditMiddleware } from './admin/audit/audit.middleware.js';
 import { AppModule } from './app.module.js';
+import { jsonBodyVerifier } from './common/input-screen.js';
 import { precomputedHeaders } from './common/static-headers.js';
 import { AppConfig } from './config/config.js';
 import { Drain } from './lifecycle/drain.js';
@@ -27,8 +29,8 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bufferLogs: true,
     bodyParser: false,
-    // The raw bytes are needed to verify AWS Signature V4 payload hashes.
-    rawBody: true,
+    // The JSON parser's own verify hook keeps the raw bytes (for AWS Signature V4 payload hashes); see below.
+    rawBody: false,
   });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
@@ -41,11 +43,19 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   // First: while the instance stops, requests still arriving get a 503 and `Connection: close`.
   app.use(app.get(Drain).middleware);
   if (config.metrics.enabled) app.use(app.get(MetricsService).middleware);
+  // Before the body parser: an admin request it refuses is audited too.
+  app.use(app.get(AuditMiddleware).middleware);
   // No upgrade-insecure-requests: the service is often reached over plain HTTP (development, behind a proxy),
   // where that directive would make browsers fetch the explorer's assets over HTTPS and fail.
   // helmet's headers are static here, so they are computed once (see static-headers.ts), not on every request.
   app.use(precomputedHeaders(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } })));
-  app.useBodyParser('json', { limit: config.http.bodyLimit, type: isJsonBody });
+  // Keeps `req.rawBody` and refuses too deeply nested JSON before it is parsed (src/common/input-screen.ts).
+  // Nest's type leaves `verify` out because its own `rawBody` option sets it; that option is off here.
+  app.useBodyParser('json', {
+    limit: config.http.bodyLimit,
+    type: isJsonBody,
+    verify: jsonBodyVerifier,
+  } as NestExpressBodyParserOptionsFor<'json'>);
   // GameLift over RPC v2 CBOR: the bytes are read whatever the Content-Type claims, so the signature covers
   // them and the controller can refuse a wrong Content-Type in the protocol's own error shape.
   app.useBodyParser('raw', { limit: config.http.bodyLimit, type: isRpcV2Body });

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { loadConfig } from './config/config.js';
 import type { EmbeddedPostgresHandle } from './database/embedded-postgres.js';
+import { ignoreBrokenStdio } from './lifecycle/deadline.js';
 import { startEmbeddedFor } from './server.js';
 import { serveClusterMetrics } from './metrics/metrics.service.js';
 import { failedToStart, runService } from './process.js';
@@ -23,6 +24,7 @@ const MAX_QUICK_DEATHS = 5;
  * embedded server. A worker that dies is replaced.
  */
 async function primary(): Promise<void> {
+  ignoreBrokenStdio();
   if (existsSync('.env')) process.loadEnvFile('.env');
   const config = loadConfig(process.env);
   const logger = new Logger('Cluster');

@@ -1,4 +1,4 @@
-import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '../auth/auth.module.js';
 import { SessionModule } from '../session/session.module.js';
@@ -18,11 +18,9 @@ import { AuditService } from './audit/audit.service.js';
 @Module({
   imports: [AuthModule, SessionModule, TypeOrmModule.forFeature([AuditLogEntity])],
   controllers: [AdminTemplatesController, AdminSessionsController, AdminIdentityController, AdminAuditController],
-  providers: [AuditService],
-  exports: [AuditService],
+  // The audit middleware is installed by app.factory.ts before the body parser, so that a request refused
+  // there (malformed or too deep JSON, too large) is recorded too.
+  providers: [AuditService, AuditMiddleware],
+  exports: [AuditService, AuditMiddleware],
 })
-export class AdminModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(AuditMiddleware).forRoutes('admin/*path');
-  }
-}
+export class AdminModule {}

@@ -88,7 +88,7 @@ export class PreconditionRequired extends DomainError {
   }
 }
 
-/** The database cannot be reached; nothing was written, the request may be retried. */
+/** The database cannot be reached; the request may be retried (a write may have committed first: docs/gamelift.md). */
 export class ServiceUnavailable extends DomainError {
   readonly kind = 'unavailable';
 

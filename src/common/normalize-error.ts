@@ -51,8 +51,16 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 }
 
 export function normalizeError(exception: unknown): NormalizedError {
-  if (exception instanceof RequestValidationFailed) {
-    return { kind: 'validation', code: 'validation_error', message: exception.message, details: exception.details };
+  // body-parser wraps what its verify hook throws (too deep JSON, src/common/input-screen.ts) in an HTTP error.
+  const cause = exception instanceof HttpException ? exception.cause : undefined;
+  const validation = exception instanceof RequestValidationFailed ? exception : cause;
+  if (validation instanceof RequestValidationFailed) {
+    return { kind: 'validation', code: 'validation_error', message: validation.message, details: validation.details };
+  }
+  // Express could not decode a path parameter (`%`, `%ED%A0%80`: not percent-encoded UTF-8).
+  if (cause instanceof URIError) {
+    const details = [{ loc: ['path'], msg: 'The path is not valid percent-encoded UTF-8', type: 'value_error' }];
+    return { kind: 'validation', code: 'validation_error', message: details[0].msg, details };
   }
   if (exception instanceof DomainError) {
     return {

@@ -1,5 +1,6 @@
 import { ArgumentMetadata, Injectable, ValidationPipe } from '@nestjs/common';
 import type { ValidationError } from 'class-validator';
+import { screenInput } from './input-screen.js';
 
 /** One entry of a FastAPI-style 422 `detail` list: where, what, and which rule. */
 export interface ValidationDetail {
@@ -102,6 +103,8 @@ export class StrictValidationPipe extends ValidationPipe {
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const location = LOCATIONS[metadata.type];
+    // Every body, query and path value, whatever its DTO (or none): NUL, unpaired surrogates, prototype keys.
+    if (metadata.type !== 'custom') screenInput(value, location);
     if (metadata.type === 'body' && this.toValidate(metadata) && !isPlainObject(value)) {
       throw new RequestValidationFailed([
         value === undefined || value === null

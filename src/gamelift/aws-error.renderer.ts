@@ -21,7 +21,8 @@ const TYPES: Record<NormalizedError['kind'], [status: number, type: string]> = {
   precondition_required: [400, 'InvalidRequestException'],
   too_large: [413, 'SerializationException'],
   rate_limited: [400, 'ThrottlingException'],
-  // Retryable, never 500: a client retrying it cannot repeat a committed write (nothing was written).
+  // Retryable, never 500. It may follow a committed write (the answer is read after the commit): every operation is
+  // safe to retry, see docs/gamelift.md "After a 503, retry".
   unavailable: [503, 'ServiceUnavailableException'],
   internal: [500, 'InternalServiceException'],
 };

@@ -19,10 +19,24 @@ export class SerializationFailure extends InvalidRequest {
   }
 }
 
-/** Unknown or disabled access key, or no usable `Authorization` header. */
+/** Unknown or disabled access key, or temporary credentials (a session token), which Joinery has none of. */
 export class UnrecognizedClient extends NotAuthenticated {
   constructor(message = 'The security token included in the request is invalid.') {
     super('UnrecognizedClientException', message);
+  }
+}
+
+/** No `Authorization` header (AWS: MissingAuthenticationTokenException). */
+export class MissingAuthenticationToken extends NotAuthenticated {
+  constructor() {
+    super('MissingAuthenticationTokenException', 'Missing Authentication Token');
+  }
+}
+
+/** An `Authorization` header that is not a complete AWS Signature V4 (AWS: IncompleteSignatureException). */
+export class IncompleteSignature extends NotAuthenticated {
+  constructor(message: string) {
+    super('IncompleteSignatureException', message);
   }
 }
 

@@ -221,6 +221,10 @@ export class GameSessionsService {
    * every alias resolves to it; another fleet id is NotFoundException.
    */
   private fleetOf(fleet: string | undefined, alias: string | undefined, required: boolean): string | undefined {
+    if (fleet !== undefined && alias !== undefined) {
+      // The model: "Each request must reference either a fleet ID or alias ID, but not both."
+      throw new InvalidRequest('fleet_and_alias', 'Specify a FleetId or an AliasId, not both');
+    }
     if (fleet !== undefined) {
       const fleetId = this.ids.parseFleetId(fleet);
       if (fleetId !== this.ids.defaultFleetId) throw new FleetNotFound(fleet);

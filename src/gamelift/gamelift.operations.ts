@@ -2,6 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { type ClassConstructor, plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import type { Request } from 'express';
+import { hasPermission } from '../auth/permissions.js';
+import type { Principal } from '../auth/principal.js';
+import { PermissionDenied } from '../common/errors.js';
 import { flattenValidationErrors, isPlainObject, RequestValidationFailed } from '../common/validation.js';
 import { SerializationFailure, UnknownOperation } from './aws-errors.js';
 import {
@@ -21,45 +24,46 @@ import { GameSessionsService } from './game-sessions.service.js';
 import { PlayerSessionsService } from './player-sessions.service.js';
 import { protocolOf, requestedOperation, unknownOperationMessage, type WireProtocol } from './wire-protocols.js';
 
-/** The operations' input classes (each documented in the explorer). */
-export const OPERATION_INPUTS = [
-  CreateGameSessionInput,
-  DescribeGameSessionsInput,
-  SearchGameSessionsInput,
-  UpdateGameSessionInput,
-  TerminateGameSessionInput,
-  CreatePlayerSessionInput,
-  CreatePlayerSessionsInput,
-  DescribePlayerSessionsInput,
-  GameSessionInput,
-  PlayerSessionInput,
-  UpdatePlayerSessionCreationPolicyInput,
-];
+/** Every operation served on `POST /` and its input class (each class documented in the explorer). */
+export const OPERATION_INPUT = {
+  CreateGameSession: CreateGameSessionInput,
+  DescribeGameSessions: DescribeGameSessionsInput,
+  DescribeGameSessionDetails: DescribeGameSessionsInput,
+  SearchGameSessions: SearchGameSessionsInput,
+  UpdateGameSession: UpdateGameSessionInput,
+  TerminateGameSession: TerminateGameSessionInput,
+  CreatePlayerSession: CreatePlayerSessionInput,
+  CreatePlayerSessions: CreatePlayerSessionsInput,
+  DescribePlayerSessions: DescribePlayerSessionsInput,
+  AcceptPlayerSession: PlayerSessionInput,
+  RemovePlayerSession: PlayerSessionInput,
+  ActivateGameSession: GameSessionInput,
+  UpdatePlayerSessionCreationPolicy: UpdatePlayerSessionCreationPolicyInput,
+} as const;
 
 /** Every operation served, on `POST /` (AWS JSON 1.1) and on `POST /service/GameLift/operation/<name>` (RPC v2 CBOR). */
-export const OPERATION_NAMES = new Set([
-  'CreateGameSession',
-  'DescribeGameSessions',
-  'DescribeGameSessionDetails',
-  'SearchGameSessions',
-  'UpdateGameSession',
-  'TerminateGameSession',
-  'CreatePlayerSession',
-  'CreatePlayerSessions',
-  'DescribePlayerSessions',
-  'AcceptPlayerSession',
-  'RemovePlayerSession',
-  'ActivateGameSession',
-  'UpdatePlayerSessionCreationPolicy',
-]);
+export const OPERATION_NAMES = new Set(Object.keys(OPERATION_INPUT));
+
+/** The operations' input classes, each once. */
+export const OPERATION_INPUTS = [...new Set(Object.values(OPERATION_INPUT))];
 
 interface Operation<T extends object = object> {
   input: ClassConstructor<T>;
   run: (input: T) => Promise<object>;
+  /** Permissions some inputs need besides `gamelift:<Operation>` (all of them). */
+  alsoRequires?: (input: T) => string[];
 }
 
-function operation<T extends object>(input: ClassConstructor<T>, run: (input: T) => Promise<object>): Operation {
-  return { input, run: run as (input: object) => Promise<object> };
+function operation<T extends object>(
+  input: ClassConstructor<T>,
+  run: (input: T) => Promise<object>,
+  alsoRequires?: (input: T) => string[],
+): Operation {
+  return {
+    input,
+    run: run as (input: object) => Promise<object>,
+    alsoRequires: alsoRequires as ((input: object) => string[]) | undefined,
+  };
 }
 
 /**
@@ -75,27 +79,38 @@ export class GameLiftOperations {
 
   constructor(gameSessions: GameSessionsService, playerSessions: PlayerSessionsService) {
     this.operations = new Map<string, Operation>([
-      ['CreateGameSession', operation(CreateGameSessionInput, (i) => gameSessions.create(i))],
-      ['DescribeGameSessions', operation(DescribeGameSessionsInput, (i) => gameSessions.describe(i))],
-      ['DescribeGameSessionDetails', operation(DescribeGameSessionsInput, (i) => gameSessions.describeDetails(i))],
-      ['SearchGameSessions', operation(SearchGameSessionsInput, (i) => gameSessions.search(i))],
-      ['UpdateGameSession', operation(UpdateGameSessionInput, (i) => gameSessions.update(i))],
-      ['TerminateGameSession', operation(TerminateGameSessionInput, (i) => gameSessions.terminate(i))],
+      ['CreateGameSession', operation(OPERATION_INPUT.CreateGameSession, (i) => gameSessions.create(i))],
+      ['DescribeGameSessions', operation(OPERATION_INPUT.DescribeGameSessions, (i) => gameSessions.describe(i))],
+      [
+        'DescribeGameSessionDetails',
+        operation(OPERATION_INPUT.DescribeGameSessionDetails, (i) => gameSessions.describeDetails(i)),
+      ],
+      ['SearchGameSessions', operation(OPERATION_INPUT.SearchGameSessions, (i) => gameSessions.search(i))],
+      [
+        'UpdateGameSession',
+        operation(
+          OPERATION_INPUT.UpdateGameSession,
+          (i) => gameSessions.update(i),
+          // The creation policy is the game server's to change (UpdatePlayerSessionCreationPolicy), whichever call.
+          (i) => (i.PlayerSessionCreationPolicy === undefined ? [] : ['gamelift:UpdatePlayerSessionCreationPolicy']),
+        ),
+      ],
+      ['TerminateGameSession', operation(OPERATION_INPUT.TerminateGameSession, (i) => gameSessions.terminate(i))],
       [
         'CreatePlayerSession',
-        operation(CreatePlayerSessionInput, async (i) => ({
+        operation(OPERATION_INPUT.CreatePlayerSession, async (i) => ({
           PlayerSession: (await playerSessions.createOne(i)).PlayerSession,
         })),
       ],
-      ['CreatePlayerSessions', operation(CreatePlayerSessionsInput, (i) => playerSessions.createMany(i))],
-      ['DescribePlayerSessions', operation(DescribePlayerSessionsInput, (i) => playerSessions.describe(i))],
+      ['CreatePlayerSessions', operation(OPERATION_INPUT.CreatePlayerSessions, (i) => playerSessions.createMany(i))],
+      ['DescribePlayerSessions', operation(OPERATION_INPUT.DescribePlayerSessions, (i) => playerSessions.describe(i))],
       // Game-server calls (GameLift's server SDK; not in the AWS JSON model).
-      ['AcceptPlayerSession', operation(PlayerSessionInput, (i) => playerSessions.accept(i))],
-      ['RemovePlayerSession', operation(PlayerSessionInput, (i) => playerSessions.remove(i))],
-      ['ActivateGameSession', operation(GameSessionInput, (i) => gameSessions.activate(i))],
+      ['AcceptPlayerSession', operation(OPERATION_INPUT.AcceptPlayerSession, (i) => playerSessions.accept(i))],
+      ['RemovePlayerSession', operation(OPERATION_INPUT.RemovePlayerSession, (i) => playerSessions.remove(i))],
+      ['ActivateGameSession', operation(OPERATION_INPUT.ActivateGameSession, (i) => gameSessions.activate(i))],
       [
         'UpdatePlayerSessionCreationPolicy',
-        operation(UpdatePlayerSessionCreationPolicyInput, (i) => gameSessions.updateCreationPolicy(i)),
+        operation(OPERATION_INPUT.UpdatePlayerSessionCreationPolicy, (i) => gameSessions.updateCreationPolicy(i)),
       ],
     ]);
     const missing = [...OPERATION_NAMES].filter((n) => !this.operations.has(n));
@@ -113,7 +128,14 @@ export class GameLiftOperations {
     const name = requestedOperation(request);
     const op = name === undefined ? undefined : this.operations.get(name);
     if (!op) throw new UnknownOperation(unknownOperationMessage(request));
-    return op.run(await this.input(op.input, document, protocolOf(request)));
+    const input = await this.input(op.input, document, protocolOf(request));
+    const principal = (request as Request & { user?: Principal }).user;
+    for (const permission of op.alsoRequires?.(input) ?? []) {
+      if (!principal || !hasPermission(principal.permissions, permission)) {
+        throw new PermissionDenied(`Insufficient Permissions: this request also requires ${permission}`);
+      }
+    }
+    return op.run(input);
   }
 
   private async input<T extends object>(

@@ -14,7 +14,8 @@ export function decodeNextToken(operation: string, token: string | undefined): P
     const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Record<string, unknown>;
     if (parsed.op === operation) {
       if (typeof parsed.after === 'string' && parsed.after.length <= 64) return { after: parsed.after };
-      if (typeof parsed.offset === 'number' && Number.isInteger(parsed.offset) && parsed.offset >= 0) {
+      // A safe integer: a forged 2^63 would otherwise reach PostgreSQL's OFFSET and overflow its bigint.
+      if (typeof parsed.offset === 'number' && Number.isSafeInteger(parsed.offset) && parsed.offset >= 0) {
         return { offset: parsed.offset };
       }
     }

@@ -79,7 +79,9 @@ function tokenize(input: string): Token[] {
       const text = (['<=', '>=', '<>'].includes(two) ? two : c) as Comparator;
       tokens.push({ kind: 'comparator', text, at: i });
       i += text.length;
-    } else if (c === "'") {
+    } else if (c === "'" || c === '"') {
+      // Single or double quotes, as the API reference writes them (`gameSessionName = "Matt's game"`).
+      const quote = c;
       const start = i;
       let text = '';
       i++;
@@ -89,7 +91,7 @@ function tokenize(input: string): Token[] {
         if (d === '\\' && i + 1 < input.length) {
           text += input[i + 1];
           i += 2;
-        } else if (d === "'") {
+        } else if (d === quote) {
           i++;
           break;
         } else {

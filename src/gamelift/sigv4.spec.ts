@@ -1,11 +1,12 @@
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { InvalidSignature, UnrecognizedClient } from './aws-errors.js';
+import { IncompleteSignature, InvalidSignature, MissingAuthenticationToken } from './aws-errors.js';
 import {
   checkRequestDate,
   type IncomingSignedRequest,
   parseAmzDate,
   parseAuthorization,
+  requireSignedHeaders,
   signedPartsOf,
   verifySignature,
 } from './sigv4.js';
@@ -113,13 +114,13 @@ describe('SigV4 verification', () => {
   });
 
   it.each([
-    [undefined, UnrecognizedClient],
-    ['Bearer abc', UnrecognizedClient],
-    ['AWS4-HMAC-SHA256 Credential=AKIA/20260102/us-east-1/gamelift/aws4_request', UnrecognizedClient],
+    [undefined, MissingAuthenticationToken],
+    ['Bearer abc', IncompleteSignature],
+    ['AWS4-HMAC-SHA256 Credential=AKIA/20260102/us-east-1/gamelift/aws4_request', IncompleteSignature],
     [
       'AWS4-HMAC-SHA256 Credential=AKIA/20260102/us-east-1/gamelift, SignedHeaders=host;x-amz-date, Signature=' +
         'a'.repeat(64),
-      UnrecognizedClient,
+      IncompleteSignature,
     ],
     [
       'AWS4-HMAC-SHA256 Credential=AKIA/20260102/mars/gamelift/aws4_request, SignedHeaders=host;x-amz-date, Signature=' +
@@ -137,6 +138,17 @@ describe('SigV4 verification', () => {
     ],
   ])('refuses the Authorization header %j', (header, type) => {
     expect(() => parseAuthorization(header)).toThrow(type);
+  });
+
+  it('requires the headers a request rests on to be signed (x-amz-target, content-type for AWS JSON 1.1)', () => {
+    const authorization = parseAuthorization(
+      'AWS4-HMAC-SHA256 Credential=AKIA/20260102/us-east-1/gamelift/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=' +
+        'a'.repeat(64),
+    );
+    expect(() => requireSignedHeaders(authorization, ['x-amz-target', 'content-type'])).toThrow(
+      new InvalidSignature('These headers must be signed: x-amz-target'),
+    );
+    expect(() => requireSignedHeaders(authorization, ['content-type'])).not.toThrow();
   });
 
   it('parses X-Amz-Date strictly', () => {

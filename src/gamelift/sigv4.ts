@@ -1,7 +1,7 @@
 import { SignatureV4 } from '@smithy/signature-v4';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Sha256 } from '../common/sha256.js';
-import { InvalidSignature, UnrecognizedClient } from './aws-errors.js';
+import { IncompleteSignature, InvalidSignature, MissingAuthenticationToken } from './aws-errors.js';
 
 /** The service name requests must be signed for. */
 export const SIGNING_SERVICE = 'gamelift';
@@ -40,17 +40,19 @@ export interface IncomingSignedRequest {
 
 /**
  * Parses `AWS4-HMAC-SHA256 Credential=AKID/20250101/us-east-1/gamelift/aws4_request,
- * SignedHeaders=host;x-amz-date, Signature=<hex>`. A missing or unreadable header
- * is UnrecognizedClientException; a readable one with a wrong scope is InvalidSignatureException.
+ * SignedHeaders=host;x-amz-date, Signature=<hex>`. A missing header is
+ * MissingAuthenticationTokenException, an unreadable one IncompleteSignatureException
+ * (as AWS answers them); a readable one with a wrong scope is InvalidSignatureException.
  */
 export function parseAuthorization(header: string | string[] | undefined): SigV4Authorization {
+  if (header === undefined || header === '') throw new MissingAuthenticationToken();
   if (typeof header !== 'string' || header.length > 4096) {
-    throw new UnrecognizedClient('Missing Authentication Token: requests must be signed with AWS Signature V4');
+    throw new IncompleteSignature('The Authorization header is not an AWS Signature V4 header');
   }
   const space = header.indexOf(' ');
   const algorithm = space < 0 ? header : header.slice(0, space);
   if (algorithm !== ALGORITHM) {
-    throw new UnrecognizedClient(`Authorization must use ${ALGORITHM}`);
+    throw new IncompleteSignature(`Authorization header must use the ${ALGORITHM} algorithm`);
   }
   const fields = new Map<string, string>();
   for (const part of header.slice(space + 1).split(',')) {
@@ -61,12 +63,19 @@ export function parseAuthorization(header: string | string[] | undefined): SigV4
   const credential = fields.get('Credential');
   const signedHeaders = fields.get('SignedHeaders');
   const signature = fields.get('Signature');
+  const missing = [
+    ['Credential', credential],
+    ['Signature', signature],
+    ['SignedHeaders', signedHeaders],
+  ].filter(([, value]) => !value);
   if (!credential || !signedHeaders || !signature) {
-    throw new UnrecognizedClient('Authorization header requires Credential, SignedHeaders and Signature');
+    throw new IncompleteSignature(
+      missing.map(([name]) => `Authorization header requires '${name}' parameter.`).join(' '),
+    );
   }
   const scope = credential.split('/');
   if (scope.length !== 5 || !scope[0]) {
-    throw new UnrecognizedClient('Credential must be <access key id>/<date>/<region>/<service>/aws4_request');
+    throw new IncompleteSignature('Credential must be <access key id>/<date>/<region>/<service>/aws4_request');
   }
   const [accessKeyId, date, region, service, terminator] = scope;
   if (!/^\d{8}$/.test(date) || terminator !== 'aws4_request') {

@@ -2,7 +2,8 @@ import { Module } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { LoggerModule } from 'nestjs-pino';
-import pino, { type DestinationStream } from 'pino';
+import type { DestinationStream } from 'pino';
+import sonicBoom, { type SonicBoomOpts } from 'sonic-boom';
 import { AppConfig } from '../config/config.js';
 import { errorSerializer } from './error-serializer.js';
 
@@ -12,12 +13,47 @@ const OPERATIONAL = /^\/(health|metrics)(\/|\?|$)/;
 
 /**
  * Standard output, written in 4 KiB batches rather than one write(2) per line
- * (pino flushes what is buffered when the process exits, SIGTERM included;
- * a SIGKILL may lose the last few lines).
+ * (flushed when the process exits, SIGTERM included; a SIGKILL may lose the
+ * last few lines). Logging must never keep the process from stopping: once
+ * standard output fails (EPIPE: the reader is gone), logging stops and the
+ * service goes on; a reader that stops reading blocks a flush for at most
+ * about a second (sonic-boom 5's bounded retries, where pino's own sonic-boom 4
+ * retries any write error forever inside the exit handler).
  */
-function destination(config: AppConfig): DestinationStream {
-  if (config.log.level === 'silent') return pino.destination({ dest: 1, sync: true });
-  return pino.destination({ dest: 1, sync: false, minLength: 4096 });
+export function logDestination(config: AppConfig): DestinationStream {
+  const sync = config.log.level === 'silent';
+  // `maxWriteRetries` (sonic-boom 5) is missing from its type definitions.
+  const options: SonicBoomOpts & { maxWriteRetries: number } = {
+    fd: 1,
+    sync,
+    minLength: sync ? 0 : 4096,
+    maxWriteRetries: 10,
+  };
+  const stream = new sonicBoom.SonicBoom(options);
+  let broken = false;
+  stream.on('error', () => {
+    broken = true;
+  });
+  if (!sync) {
+    process.once('exit', () => {
+      if (broken) return;
+      try {
+        stream.flushSync();
+      } catch {
+        // standard output is gone: the last lines are lost, the exit goes on
+      }
+    });
+  }
+  return {
+    write(line: string) {
+      if (broken) return;
+      try {
+        stream.write(line);
+      } catch {
+        broken = true;
+      }
+    },
+  };
 }
 
 /** The request id: the caller's `x-request-id` when well-formed, else a new UUID. Echoed back. */
@@ -63,7 +99,7 @@ export function requestId(request: IncomingMessage, response: ServerResponse): s
               res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
             },
           },
-          destination(config),
+          logDestination(config),
         ],
       }),
     }),

@@ -23,10 +23,16 @@ const config = { gamelift: { sweepIntervalMs: 10 } } as AppConfig;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('ReservationSweeper', () => {
-  it('sweeps in batches until a batch frees nothing', async () => {
-    const { ledger, calls } = fakeLedger([200, 200, 3]);
-    await expect(new ReservationSweeper(ledger, config).sweep()).resolves.toBe(403);
+  it('sweeps in batches of sessions until a batch frees nothing', async () => {
+    const { ledger, calls } = fakeLedger([200, 450, 3]);
+    await expect(new ReservationSweeper(ledger, config).sweep()).resolves.toBe(653);
     expect(calls).toEqual([200, 200, 200, 200]);
+  });
+
+  it('stops after 50 batches in one tick', async () => {
+    const { ledger, calls } = fakeLedger(Array.from({ length: 60 }, () => 1));
+    await expect(new ReservationSweeper(ledger, config).sweep()).resolves.toBe(50);
+    expect(calls).toHaveLength(50);
   });
 
   it('keeps ticking after a failed sweep and stops for good on shutdown', async () => {

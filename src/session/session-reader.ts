@@ -50,7 +50,8 @@ const SESSION_JSON = `(to_jsonb(g) - 'password_digest' - 'password_failures' - '
 export const SESSION_FIELDS = {
   id: 'g.id::text',
   name: 'g.name',
-  createdAtMillis: '(extract(epoch FROM g.created_at) * 1000)',
+  // Whole milliseconds, as GameLift's CreationTime is reported: `creationTimeMillis = <own value>` must match.
+  createdAtMillis: 'floor(extract(epoch FROM g.created_at) * 1000)',
   playerCount: LIVE_PLAYER_COUNT,
   maxPlayers: 'g.max_players',
   acceptsPlayers: `(g.creation_policy = 'ACCEPT_ALL' AND ${HAS_FREE_SEAT})`,

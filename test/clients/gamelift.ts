@@ -68,6 +68,9 @@ export async function signedCall(
     region?: string;
     tamper?: (request: { headers: Record<string, string>; body: string }) => void;
     rawBody?: string;
+    /** Headers left out of the signature (the AWS SDKs sign them all). */
+    unsignable?: string[];
+    contentType?: string;
   } = {},
 ): Promise<RawAwsResult> {
   const url = new URL(baseUrl);
@@ -88,12 +91,12 @@ export async function signedCall(
       query: {},
       headers: {
         host: url.host,
-        'content-type': 'application/x-amz-json-1.1',
+        'content-type': options.contentType ?? 'application/x-amz-json-1.1',
         'x-amz-target': `GameLift.${target}`,
       },
       body,
     },
-    { signingDate: options.signingDate },
+    { signingDate: options.signingDate, unsignableHeaders: new Set(options.unsignable ?? []) },
   );
   const request = { headers: { ...(signed.headers as Record<string, string>) }, body };
   options.tamper?.(request);

@@ -81,7 +81,7 @@ describe('GameLift security: SigV4 and access keys (e2e)', () => {
       expect(otherRegion.status).toBe(200);
     });
 
-    it('refuses an unknown key and a missing signature with UnrecognizedClientException', async () => {
+    it('refuses an unknown key (UnrecognizedClientException) and a missing signature (MissingAuthenticationTokenException)', async () => {
       const client = gameLiftClient(service.baseUrl, {
         accessKeyId: 'AKIAUNKNOWNKEY000000',
         secretAccessKey: 'x'.repeat(40),
@@ -92,7 +92,10 @@ describe('GameLift security: SigV4 and access keys (e2e)', () => {
         headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'GameLift.DescribeGameSessions' },
       });
       expect(unsigned.status).toBe(400);
-      expect(unsigned.body.__type).toBe('UnrecognizedClientException');
+      expect(unsigned.body).toEqual({
+        __type: 'MissingAuthenticationTokenException',
+        message: 'Missing Authentication Token',
+      });
       expect(unsigned.headers.get('content-type')).toMatch(/^application\/x-amz-json-1\.1/);
     });
 

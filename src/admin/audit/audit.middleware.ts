@@ -4,6 +4,7 @@ import type { Principal } from '../../auth/principal.js';
 import { AuditService } from './audit.service.js';
 
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const ADMIN_PATH = /^\/admin(\/|$)/;
 /** Body fields that name what a create is about. */
 const SUBJECT_FIELDS = ['session_type', 'client_id', 'name', 'role'];
 
@@ -26,7 +27,8 @@ type AuditedRequest = Request & {
 
 /**
  * Records every admin change and every refused admin attempt (401/403, reads
- * included), whatever refused it: the guard, the pipe or the service; except
+ * included), whatever refused it: the body parser, the guard, the pipe or the
+ * service, whatever the input (see `storable` in audit.service.ts); except
  * the attempts of an IP already over its failed-authentication limit
  * (`AUTH_FAILURE_LIMIT`), answered 429 without any database work. The
  * entry is written before the answer is sent, so the log is in the order the
@@ -37,6 +39,12 @@ export class AuditMiddleware implements NestMiddleware {
   private readonly logger = new Logger('Audit');
 
   constructor(private readonly audit: AuditService) {}
+
+  /** Express middleware for the whole application: audits `/admin` requests, passes the others. */
+  readonly middleware = (request: AuditedRequest, response: Response, next: NextFunction): void => {
+    if (ADMIN_PATH.test(request.path)) this.use(request, response, next);
+    else next();
+  };
 
   use(request: AuditedRequest, response: Response, next: NextFunction): void {
     const end = response.end.bind(response) as (...args: unknown[]) => Response;

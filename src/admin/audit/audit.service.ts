@@ -26,23 +26,40 @@ export function outcomeOf(status: number): AuditOutcome {
   return status === 401 || status === 403 ? 'refused' : 'failed';
 }
 
+/** Longest text kept in one audit column (a longer path is cut, marked with an ellipsis). */
+const MAX_TEXT = 2048;
+const UNSTORABLE = /\p{Cs}/gu;
+
+/**
+ * Text as PostgreSQL can store it: NUL characters and unpaired surrogates
+ * (which `text` and `jsonb` refuse) become U+FFFD, and overlong text is cut.
+ * The audit records every attempt, whatever its input.
+ */
+export function storable(text: string): string {
+  const clean = text.replaceAll('\u0000', '\uFFFD').replace(UNSTORABLE, '\uFFFD');
+  return clean.length > MAX_TEXT ? `${clean.slice(0, MAX_TEXT)}…` : clean;
+}
+
 /** The admin audit log: append and read. */
 @Injectable()
 export class AuditService {
   constructor(@InjectRepository(AuditLog) private readonly log: Repository<AuditLogEntity>) {}
 
   async record(entry: AuditRecord): Promise<void> {
+    const target = Object.fromEntries(
+      Object.entries(entry.target).map(([key, value]) => [storable(key), storable(String(value))]),
+    );
     await this.log.insert({
       actorKind: entry.principal?.kind ?? 'anonymous',
       actorId: entry.principal?.subject ?? null,
       actorRole: entry.principal?.role ?? null,
-      action: `${entry.method} ${entry.routePath}`,
-      method: entry.method,
-      path: entry.path,
-      target: entry.target,
+      action: storable(`${entry.method} ${entry.routePath}`),
+      method: storable(entry.method),
+      path: storable(entry.path),
+      target,
       outcome: outcomeOf(entry.status),
       status: entry.status,
-      requestId: entry.requestId ?? null,
+      requestId: entry.requestId === undefined ? null : storable(entry.requestId),
     });
   }
 

@@ -93,6 +93,8 @@ export class AuditQueryDto {
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  // Ids are bigint; beyond 2^53 a JSON number is no longer exact (9223372036854775808 would reach SQL).
+  @Max(Number.MAX_SAFE_INTEGER)
   after?: number;
 
   @IsOptional()

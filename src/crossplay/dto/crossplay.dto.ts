@@ -1,18 +1,20 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDefined, IsOptional, ValidateNested } from 'class-validator';
+import { IsDefined, IsObject, IsOptional, ValidateNested } from 'class-validator';
 import { ClientSettingsDto, CrossplayPreferencesDto } from '../../rallyhere/dto/client-settings.dto.js';
 import { PLATFORMS } from '../crossplay.js';
 
 /** A player as crossplay sees them: platform, input and preferences. */
 export class CrossplayPlayerDto {
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => ClientSettingsDto)
   client_settings: ClientSettingsDto;
 
   /** Omitted: as permissive as possible. */
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => CrossplayPreferencesDto)
   crossplay_preferences?: CrossplayPreferencesDto;
@@ -20,11 +22,13 @@ export class CrossplayPlayerDto {
 
 export class CompatibilityRequestDto {
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => CrossplayPlayerDto)
   a: CrossplayPlayerDto;
 
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => CrossplayPlayerDto)
   b: CrossplayPlayerDto;

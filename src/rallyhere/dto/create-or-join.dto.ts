@@ -4,6 +4,7 @@ import {
   IsDefined,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -41,6 +42,7 @@ export class SelfSessionPlayerUpdateRequestDto {
   client_version: string;
 
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => ClientSettingsDto)
   client_settings: ClientSettingsDto;
@@ -54,6 +56,7 @@ export class SelfSessionPlayerUpdateRequestDto {
   team_id: number;
 
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => CrossplayPreferencesDto)
   crossplay_preferences?: CrossplayPreferencesDto;
@@ -86,12 +89,14 @@ export class CreateOrJoinRequestDto {
 
   /** The client's platform and input. */
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => ClientSettingsDto)
   client_settings: ClientSettingsDto;
 
   /** Whom the client may play with; omitted means anyone. */
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => CrossplayPreferencesDto)
   crossplay_preferences?: CrossplayPreferencesDto;
@@ -119,6 +124,7 @@ export class CreateOrJoinRequestDto {
 
   /** The player's own details (team, custom data). */
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => SelfSessionPlayerUpdateRequestDto)
   player?: SelfSessionPlayerUpdateRequestDto;

@@ -7,6 +7,7 @@ import {
   IsInt,
   Max,
   Min,
+  IsObject,
   IsOptional,
   IsString,
   MaxLength,
@@ -64,6 +65,7 @@ export class SessionUpdateDto {
   joinable?: boolean;
 
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => SessionJoinabilityUpdateDto)
   joinability?: SessionJoinabilityUpdateDto;
