@@ -216,6 +216,11 @@ export class EnvironmentVariables {
   @Matches(PLATFORM_LIST, { message: `must be a comma-separated list of: ${PLATFORMS.join(', ')}` })
   CROSSPLAY_XBOXLIKE_PLATFORMS?: string;
 
+  /** Development only: take an anonymous player's stated platform for crossplay (default false). */
+  @IsOptional()
+  @IsBooleanString()
+  CROSSPLAY_TRUST_CLIENT_PLATFORM?: string;
+
   @IsOptional()
   @Matches(PLATFORM_LIST, { message: `must be a comma-separated list of: ${PLATFORMS.join(', ')}` })
   CROSSPLAY_PLAYSTATIONLIKE_PLATFORMS?: string;
@@ -460,7 +465,7 @@ export class AppConfig {
     accessKeyCacheTtlMs: number;
   };
   readonly sessions: { templatesFile: string; invitationTtlSeconds: number };
-  readonly crossplay: { families: PlatformFamilies };
+  readonly crossplay: { families: PlatformFamilies; trustClientPlatform: boolean };
   readonly gamelift: {
     region: string;
     fleetId: string;
@@ -674,6 +679,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
         xboxlike: platformList(raw.CROSSPLAY_XBOXLIKE_PLATFORMS, DEFAULT_FAMILIES.xboxlike),
         playstationlike: platformList(raw.CROSSPLAY_PLAYSTATIONLIKE_PLATFORMS, DEFAULT_FAMILIES.playstationlike),
       },
+      trustClientPlatform: raw.CROSSPLAY_TRUST_CLIENT_PLATFORM === 'true',
     },
     gamelift: {
       region: raw.GAMELIFT_REGION ?? 'us-east-1',

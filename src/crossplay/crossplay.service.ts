@@ -39,12 +39,15 @@ export class CrossplayService {
   constructor(@Inject(PLATFORM_FAMILIES) readonly families: PlatformFamilies) {}
 
   /**
-   * `platform` wins over the deprecated `platform_id`; one of them is
-   * required (the DTOs check it). Omitted preferences mean "any".
+   * The platform counted for crossplay: `platform` (the caller's decision, see the RallyHere adapter), else the
+   * stated `platform` over the deprecated `platform_id`, else `Anon`. Omitted preferences mean "any".
    */
-  resolve(settings: ClientSettingsInput, preferences?: CrossplayPreferencesInput): ResolvedSettings {
-    const platform = settings.platform ?? PLATFORM_IDS[settings.platform_id ?? -1];
-    if (!platform) throw new Error('client_settings has neither platform nor a known platform_id');
+  resolve(
+    settings: ClientSettingsInput,
+    preferences?: CrossplayPreferencesInput,
+    platformOf?: Platform,
+  ): ResolvedSettings {
+    const platform = platformOf ?? settings.platform ?? PLATFORM_IDS[settings.platform_id ?? -1] ?? 'Anon';
     const permittedPlatform = preferences?.permitted_platform ?? 'desired_platforms_any';
     const permittedInput = preferences?.permitted_input ?? 'desired_inputs_any';
     return {

@@ -2,80 +2,115 @@ import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import pg from 'pg';
 import { AppConfig } from '../config/config.js';
 
-type Listener = (payload: string) => void;
+/**
+ * Called with a notification's payload, or with `undefined` after the connection was (re)established, when
+ * notifications may have been missed: a listener then re-reads whatever it follows.
+ */
+export type NotificationListener = (payload: string | undefined) => void;
+
+const CHANNEL = /^[a-z_][a-z0-9_]{0,62}$/;
+const MAX_RETRY_MS = 5_000;
 
 /**
- * Cross-instance fan-out over PostgreSQL `LISTEN/NOTIFY`: one dedicated
- * connection per instance listens on the channels subscribed to and hands
- * each notification's payload to the channel's listeners. Notifications are
- * sent by SQL (`pg_notify`) and delivered when the sending transaction
- * commits. The connection is re-opened after a loss (a database restart);
- * what was notified meanwhile is lost, so users must not depend on every
- * notification arriving (see docs/game-servers.md). LISTEN needs a direct
- * connection: a transaction-pooling proxy does not deliver notifications.
+ * PostgreSQL LISTEN/NOTIFY for every feature of this instance: one dedicated connection (never a pooled one: a
+ * LISTEN lives on its session), channels with callbacks, and reconnection with back-off. NOTIFY is only a
+ * wake-up: what a listener follows lives in tables, so a notification lost while reconnecting costs nothing
+ * (listeners are called with `undefined` once the connection is back, and re-read).
+ *
+ * The connection must reach PostgreSQL directly (or through a session-mode pooler): a transaction-mode pooler
+ * such as PgBouncer's default drops LISTEN (docs/scaling.md).
  */
 @Injectable()
 export class Notifier implements OnApplicationShutdown {
   private readonly logger = new Logger(Notifier.name);
-  private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly listeners = new Map<string, Set<NotificationListener>>();
   private client?: pg.Client;
+  private listening = new Set<string>();
   private connecting?: Promise<void>;
-  private stopped = false;
+  private retryMs = 100;
   private retryTimer?: NodeJS.Timeout;
+  private closed = false;
 
   constructor(private readonly config: AppConfig) {}
 
-  /** Calls `listener` with every payload notified on `channel` (from any instance). */
-  async subscribe(channel: string, listener: Listener): Promise<void> {
-    if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`bad channel name ${channel}`);
+  /** Calls `listener` on each NOTIFY on `channel` (and after reconnects). Returns the unsubscribe function. */
+  listen(channel: string, listener: NotificationListener): () => void {
+    if (!CHANNEL.test(channel)) throw new Error(`Invalid channel name ${channel}`);
     let set = this.listeners.get(channel);
     if (!set) {
       set = new Set();
       this.listeners.set(channel, set);
     }
     set.add(listener);
-    await this.connect();
-    await this.client?.query(`LISTEN ${channel}`);
+    if (this.client) void this.sync(this.client);
+    else void this.ensureConnected();
+    return () => {
+      set.delete(listener);
+    };
+  }
+
+  /** Whether the LISTEN connection is up (health, tests). */
+  get connected(): boolean {
+    return this.client !== undefined;
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
+    this.closed = true;
     clearTimeout(this.retryTimer);
     const client = this.client;
     this.client = undefined;
-    await client?.end().catch(() => undefined);
+    await this.connecting?.catch(() => undefined);
+    await (client ?? this.client)?.end().catch(() => undefined);
   }
 
-  private connect(): Promise<void> {
-    if (this.client || this.stopped) return Promise.resolve();
-    this.connecting ??= this.open().finally(() => (this.connecting = undefined));
+  private ensureConnected(): Promise<void> {
+    if (this.client || this.closed) return Promise.resolve();
+    this.connecting ??= this.connect().finally(() => {
+      this.connecting = undefined;
+    });
     return this.connecting;
   }
 
-  private async open(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.config.database.url, application_name: 'joinery-listen' });
-    client.on('notification', (message) => {
-      for (const listener of this.listeners.get(message.channel) ?? []) {
-        try {
-          listener(message.payload ?? '');
-        } catch (error) {
-          this.logger.warn(`listener on ${message.channel} failed: ${String(error)}`);
-        }
-      }
-    });
+  private async connect(): Promise<void> {
+    const url = this.config.database.url;
+    if (!url) return;
+    const client = new pg.Client({ connectionString: url, application_name: 'joinery-notifier', keepAlive: true });
+    client.on('notification', (message) => this.dispatch(message.channel, message.payload));
     client.on('error', (error) => {
-      this.logger.warn(`listen connection: ${error.message}`);
+      this.logger.warn(`LISTEN connection: ${error.message}`);
       this.lost(client);
     });
     client.on('end', () => this.lost(client));
     try {
       await client.connect();
-      for (const channel of this.listeners.keys()) await client.query(`LISTEN ${channel}`);
+      if (this.closed) {
+        await client.end();
+        return;
+      }
       this.client = client;
+      this.listening = new Set();
+      await this.sync(client);
+      this.retryMs = 100;
+      for (const channel of this.listeners.keys()) this.dispatch(channel, undefined);
     } catch (error) {
-      this.logger.warn(`listen connection failed: ${String(error)}; retrying`);
+      this.logger.warn(`LISTEN connection failed: ${(error as Error).message}; retrying in ${this.retryMs} ms`);
       await client.end().catch(() => undefined);
+      this.lost(client);
       this.retry();
+    }
+  }
+
+  /** LISTENs to every channel with listeners that this connection does not listen to yet. */
+  private async sync(client: pg.Client): Promise<void> {
+    for (const channel of this.listeners.keys()) {
+      if (this.listening.has(channel)) continue;
+      this.listening.add(channel);
+      try {
+        await client.query(`LISTEN ${channel}`);
+      } catch (error) {
+        this.listening.delete(channel);
+        this.logger.warn(`LISTEN ${channel} failed: ${(error as Error).message}`);
+      }
     }
   }
 
@@ -86,11 +121,21 @@ export class Notifier implements OnApplicationShutdown {
   }
 
   private retry(): void {
-    if (this.stopped || this.retryTimer) return;
+    if (this.closed || this.retryTimer) return;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
-      void this.connect();
-    }, 1_000);
-    this.retryTimer.unref();
+      void this.ensureConnected();
+    }, this.retryMs);
+    this.retryMs = Math.min(this.retryMs * 2, MAX_RETRY_MS);
+  }
+
+  private dispatch(channel: string, payload: string | undefined): void {
+    for (const listener of this.listeners.get(channel) ?? []) {
+      try {
+        listener(payload);
+      } catch (error) {
+        this.logger.warn(`listener of ${channel} failed: ${(error as Error).message}`);
+      }
+    }
   }
 }

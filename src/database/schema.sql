@@ -89,7 +89,8 @@ INSERT INTO role (name, permissions, description, builtin) VALUES
   ('player', ARRAY[
      'session:create', 'session:read:self', 'session:read:config', 'session:read:browser',
      'session:update:self', 'session:update-player:self', 'session:read-player:self',
-     'session:promote:self', 'session:delete:active', 'crossplay:read', 'player-session:create'
+     'session:promote:self', 'session:delete:active', 'session:update:browser', 'crossplay:read',
+     'player-session:create'
    ], 'A player logged in through a game client', true),
   ('game-client', ARRAY[
      'gamelift:CreateGameSession', 'gamelift:CreatePlayerSession', 'gamelift:CreatePlayerSessions',
@@ -97,7 +98,7 @@ INSERT INTO role (name, permissions, description, builtin) VALUES
      'gamelift:UpdateGameSession', 'gamelift:TerminateGameSession', 'crossplay:read', 'player-session:create'
    ], 'A game backend: creates game sessions and reserves seats', true),
   ('game-server', ARRAY[
-     'gamelift:*', 'session:read:any', 'session:read:config', 'session:read:browser',
+     'gamelift:*', 'session:create', 'session:read:any', 'session:read:config', 'session:read:browser',
      'session:update:any', 'session:update-player:any', 'session:read-player:any', 'crossplay:read'
    ], 'A game server: accepts and removes the players it hosts', true),
   ('admin', ARRAY['*'], 'Operators: everything, including the admin API', true);
@@ -166,6 +167,13 @@ CREATE TABLE game_session (
   process_id           uuid,
   instance_status      text CHECK (instance_status IN ('allocated', 'joinable', 'closed')),
   created_via          text NOT NULL CHECK (created_via IN ('rallyhere', 'gamelift', 'admin')),
+  -- The template's player_culling_timeout (seconds) at creation: a player not seen for longer loses the seat.
+  player_culling_timeout integer CHECK (player_culling_timeout > 0),
+  -- Registered in the session browser (POST /session/v1/session/{id}/browser, or the template's
+  -- auto_add_to_browser), with the listing's own custom data.
+  browser_listed       boolean NOT NULL DEFAULT false,
+  browser_custom_data  jsonb NOT NULL DEFAULT '{}',
+  browser_listed_at    timestamptz,
   version              integer NOT NULL DEFAULT 1,
   created_at           timestamptz NOT NULL DEFAULT now(),
   updated_at           timestamptz NOT NULL DEFAULT now(),
@@ -180,6 +188,10 @@ CREATE INDEX ix_game_session_fleet ON game_session (fleet_id, created_at);
 -- Create-or-join's candidates, in its own order (= joinery_session_auto_joinable).
 CREATE INDEX ix_game_session_open ON game_session (type, created_at, id)
   WHERE status = 'ACTIVE' AND public AND creation_policy = 'ACCEPT_ALL' AND password_digest IS NULL AND has_room;
+-- The browser's listings, in its order.
+CREATE INDEX ix_game_session_browser ON game_session (type, created_at, id) WHERE browser_listed AND status = 'ACTIVE';
+-- Sessions whose players are culled when not seen.
+CREATE INDEX ix_game_session_culling ON game_session (id) WHERE player_culling_timeout IS NOT NULL AND status = 'ACTIVE';
 CREATE UNIQUE INDEX uq_game_session_idempotency ON game_session (fleet_id, idempotency_token)
   WHERE idempotency_token IS NOT NULL;
 
@@ -216,6 +228,8 @@ CREATE TABLE seat (
   reserved_until       timestamptz,
   created_at           timestamptz NOT NULL DEFAULT now(),
   joined_at            timestamptz,
+  -- When the player's client last polled the session (player_culling_timeout).
+  last_seen_at         timestamptz,
   ended_at             timestamptz,
   FOREIGN KEY (session_id, team_id) REFERENCES session_team(session_id, team_id) ON DELETE CASCADE
 );
@@ -290,6 +304,23 @@ CREATE INDEX ix_server_process_idle ON server_process (fleet_id, last_heartbeat_
 CREATE INDEX ix_server_process_live ON server_process (fleet_id) WHERE status <> 'TERMINATED';
 ALTER TABLE game_session ADD CONSTRAINT fk_game_session_process
   FOREIGN KEY (process_id) REFERENCES server_process (id) ON DELETE SET NULL;
+
+-- Session events: every change of a session, written by the ledger's functions in the change's own transaction
+-- (src/session/sql/events.sql), so their order is the commit order and a stream resumes by reading this table.
+-- `id` is taken under a transaction-wide lock, so ids grow in commit order; `recipients` are the players holding
+-- a seat (or an invitation) in the session at the change, and the player the change is about.
+CREATE SEQUENCE session_event_id_seq AS bigint;
+CREATE TABLE session_event (
+  id         bigint PRIMARY KEY,
+  session_id uuid NOT NULL,
+  kind       text NOT NULL,
+  player_id  text,
+  recipients text[] NOT NULL,
+  data       jsonb NOT NULL DEFAULT '{}',
+  at         timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX ix_session_event_recipients ON session_event USING gin (recipients);
+CREATE INDEX ix_session_event_at ON session_event (at);
 
 -- Operations --------------------------------------------------------------------------------------------------
 

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ErrorRenderers } from '../common/filters/error-renderer.js';
 import { SessionModule } from '../session/session.module.js';
+import { SessionEventsController } from './events.controller.js';
 import { RallyHerePlayerController } from './player.controller.js';
 import { RallyHereErrorRenderer } from './rallyhere-error.renderer.js';
 import { RallyHereSessionsService } from './rallyhere-sessions.service.js';
@@ -14,7 +15,7 @@ import { TemplateController } from './template.controller.js';
  */
 @Module({
   imports: [SessionModule],
-  controllers: [SessionController, RallyHerePlayerController, TemplateController],
+  controllers: [SessionController, RallyHerePlayerController, SessionEventsController, TemplateController],
   providers: [RallyHereSessionsService],
 })
 export class RallyHereModule {

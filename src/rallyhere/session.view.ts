@@ -3,7 +3,7 @@ import type { GameSessionEntity } from '../session/entities/game-session.entity.
 import type { SeatEntity } from '../session/entities/seat.entity.js';
 import type { SessionSnapshot } from '../session/session-reader.js';
 import type { PlayerSessionsView } from './rallyhere-sessions.service.js';
-import type { BrowserSessionInfoDto, PlayerSessionsDto } from './dto/player-sessions.dto.js';
+import type { BrowserInfoDto, BrowserSessionInfoDto, PlayerSessionsDto } from './dto/player-sessions.dto.js';
 import type { SessionPlayerUpdateResponseDto } from './dto/session-player.dto.js';
 import type { InstanceInfoDto, SessionDto, SessionPlayerDto } from './dto/session.dto.js';
 
@@ -140,6 +140,13 @@ export function toBrowserSessionInfo(session: GameSessionEntity): BrowserSession
     session_id: session.id,
     player_count: session.playerCount,
     max_player_count: session.maxPlayers,
-    custom_data: session.customData ?? {},
+    custom_data: session.browserCustomData ?? {},
+  };
+}
+
+export function toBrowserInfo(session: GameSessionEntity): BrowserInfoDto {
+  return {
+    custom_data: session.browserCustomData ?? {},
+    ...(session.browserListedAt ? { created_timestamp: session.browserListedAt.toISOString() } : {}),
   };
 }

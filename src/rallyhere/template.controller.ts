@@ -1,5 +1,6 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ConditionalRead } from '../common/conditional-read.js';
 import { Auth } from '../auth/decorators.js';
 import { HzApiErrorModelDto } from '../common/dto/error.dto.js';
 import { SessionTemplateDto, SessionTemplatesDto } from '../session/dto/session-template.dto.js';
@@ -13,6 +14,7 @@ export class TemplateController {
 
   /** Every session template, keyed by session type. */
   @Get('v1/template')
+  @ConditionalRead()
   @Auth('session:*', 'session:read:config')
   @ApiOperation({ summary: 'Get All Session Templates', operationId: 'get_all_session_templates' })
   async all(): Promise<SessionTemplatesDto> {
@@ -22,6 +24,7 @@ export class TemplateController {
 
   /** One session template. */
   @Get('v1/template/:session_type')
+  @ConditionalRead()
   @Auth('session:*', 'session:read:config')
   @ApiOperation({ summary: 'Get Session Template By Type', operationId: 'get_session_template_by_type' })
   @ApiNotFoundResponse({ type: HzApiErrorModelDto, description: '`session_template_not_found`' })

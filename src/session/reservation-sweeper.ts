@@ -4,6 +4,8 @@ import { SessionLedger } from './session-ledger.js';
 
 /** Sessions swept per call; a full batch means there may be more right away. */
 const BATCH = 200;
+/** Session events are kept a day: a stream resumes with Last-Event-ID within that (docs/sessions.md). */
+const EVENT_RETENTION_SECONDS = 86_400;
 
 /**
  * Times out reservations the game server did not accept in time
@@ -24,8 +26,14 @@ export class ReservationSweeper implements OnApplicationBootstrap, OnModuleDestr
     private readonly config: AppConfig,
   ) {}
 
-  onApplicationBootstrap(): void {
+  /** Sessions of templates with min_session_count exist before the first request is served. */
+  async onApplicationBootstrap(): Promise<void> {
     this.stopped = false;
+    try {
+      await this.ledger.keepMinSessions();
+    } catch (error) {
+      this.logger.warn({ err: error }, 'creating min_session_count sessions failed; retrying next tick');
+    }
     this.schedule();
   }
 
@@ -37,14 +45,22 @@ export class ReservationSweeper implements OnApplicationBootstrap, OnModuleDestr
     await this.running;
   }
 
-  /** One sweep: batches of BATCH sessions until one frees nothing (at most 50). Returns the seats timed out. */
+  /**
+   * One sweep: overdue reservations, then players not seen past their session's player_culling_timeout, each in
+   * batches of BATCH sessions until one frees nothing (at most 50); then the sessions templates with
+   * min_session_count lack are created, and session events older than a day deleted. Returns the seats freed.
+   */
   async sweep(): Promise<number> {
     let total = 0;
-    for (let batches = 0; batches < 50 && !this.stopped; batches++) {
-      const expired = await this.ledger.sweepReservations(BATCH);
-      total += expired;
-      if (expired === 0) break;
+    for (const pass of [(n: number) => this.ledger.sweepReservations(n), (n: number) => this.ledger.cullPlayers(n)]) {
+      for (let batches = 0; batches < 50 && !this.stopped; batches++) {
+        const freed = await pass(BATCH);
+        total += freed;
+        if (freed === 0) break;
+      }
     }
+    if (!this.stopped) await this.ledger.keepMinSessions();
+    if (!this.stopped) await this.ledger.pruneEvents(EVENT_RETENTION_SECONDS);
     return total;
   }
 
@@ -61,7 +77,7 @@ export class ReservationSweeper implements OnApplicationBootstrap, OnModuleDestr
   private async tick(): Promise<void> {
     try {
       const expired = await this.sweep();
-      if (expired > 0) this.logger.log(`timed out ${expired} unaccepted reservation(s)`);
+      if (expired > 0) this.logger.log(`freed ${expired} seat(s): unaccepted reservations, unseen players`);
     } catch (error) {
       this.logger.warn({ err: error }, 'reservation sweep failed; retrying next tick');
     }

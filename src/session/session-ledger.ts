@@ -62,6 +62,8 @@ export interface SessionChanges {
   platform?: boolean;
   regionId?: string;
   password?: string;
+  /** New team sizes: the list's length is the number of teams (RallyHere `SessionUpdate.teams`). */
+  teams?: { maxSize?: number; customData?: Record<string, string> }[];
 }
 
 export interface ReservedSeat {
@@ -174,6 +176,34 @@ export class SessionLedger {
   }
 
   /**
+   * A server (a client token with `session:create`) creates a new, empty session of a type, whether or not
+   * players may create that type.
+   */
+  async createSession(sessionType: string, regionId: string | undefined, password?: string): Promise<string> {
+    const [row] = await this.sql.query<{ outcome: string; session_id: string }>(
+      `SELECT * FROM joinery_create_session($1, $2, $3, $4, $5)`,
+      [
+        sessionType,
+        regionId ?? null,
+        password === undefined ? null : await hashSecret(password),
+        this.config.gamelift.fleetId,
+        this.config.gamelift.region,
+      ],
+    );
+    if (row.outcome === 'template_not_found') throw new UnknownSessionType(sessionType);
+    return row.session_id;
+  }
+
+  /** Creates the public sessions templates with min_session_count lack. Returns how many were created. */
+  async keepMinSessions(): Promise<number> {
+    const [{ created }] = await this.sql.query<{ created: number }>(
+      `SELECT joinery_keep_min_sessions($1, $2) AS created`,
+      [this.config.gamelift.fleetId, this.config.gamelift.region],
+    );
+    return created;
+  }
+
+  /**
    * A player asks for a seat in a given session (RallyHere join by id, the
    * REST facade): takes up an invitation, or a seat in an open session, by
    * the same rules whichever door the request came through. With
@@ -262,6 +292,33 @@ export class SessionLedger {
     this.refuse(outcome, sessionId, playerId, 'Only the session leader may remove other players');
   }
 
+  /**
+   * Changes a seated player's team or custom data: the player themselves (their team only when the template lets
+   * players change teams), or the leader, or a privileged actor.
+   */
+  async updatePlayer(
+    sessionId: string,
+    playerId: string,
+    actor: Actor,
+    changes: { teamId?: number; customData?: Record<string, string> },
+  ): Promise<void> {
+    if (!isUuid(sessionId)) throw new SessionNotFound(sessionId);
+    const [{ outcome }] = await this.sql.query<{ outcome: string }>(
+      `SELECT joinery_update_player($1, $2, $3, $4, $5, $6) AS outcome`,
+      [
+        sessionId,
+        playerId,
+        actor.playerId ?? null,
+        actor.privileged,
+        changes.teamId ?? null,
+        changes.customData ? JSON.stringify(changes.customData) : null,
+      ],
+    );
+    if (outcome === 'invalid_team') throw new InvalidTeam(changes.teamId ?? -1);
+    if (outcome === 'full') throw new SessionFull(sessionId, changes.teamId);
+    this.refuse(outcome, sessionId, playerId, 'Only the session leader may change other players');
+  }
+
   /** Makes a member the leader (the leader or a privileged actor). */
   async promote(sessionId: string, playerId: string, actor: Actor): Promise<void> {
     if (!isUuid(sessionId)) throw new SessionNotFound(sessionId);
@@ -305,6 +362,7 @@ export class SessionLedger {
           joinable_platform: changes.platform,
           region_id: changes.regionId,
           password_digest: changes.password === undefined ? undefined : await hashSecret(changes.password),
+          teams: changes.teams?.map((t) => ({ max_size: t.maxSize, custom_data: t.customData })),
         }),
         actor.playerId ?? null,
         actor.privileged,
@@ -313,6 +371,10 @@ export class SessionLedger {
     if (outcome === 'not_found') throw new SessionNotFound(sessionId);
     if (outcome === 'forbidden')
       throw new PermissionDenied('Only the session leader may update the session', 'not_session_leader');
+    if (outcome === 'below_occupied')
+      throw new InvalidRequest('team_size_below_occupied', 'A team cannot be made smaller than its occupied seats');
+    if (outcome === 'team_not_empty') throw new InvalidRequest('team_not_empty', 'Only empty teams can be removed');
+    if (outcome === 'no_teams') throw new InvalidRequest('no_teams', 'A session needs at least one team');
   }
 
   /**
@@ -414,6 +476,50 @@ export class SessionLedger {
     );
     this.metrics.seatsTimedOut(expired);
     return expired;
+  }
+
+  /** Culls players not seen past their session's player_culling_timeout (a batch of sessions per call). */
+  async cullPlayers(sessionsPerBatch = 200): Promise<number> {
+    const [{ culled }] = await this.sql.query<{ culled: number }>(`SELECT joinery_cull_players($1) AS culled`, [
+      sessionsPerBatch,
+    ]);
+    return culled;
+  }
+
+  /** Deletes session events older than `keepSeconds` (a stream resumes within that). Returns how many. */
+  async pruneEvents(keepSeconds: number): Promise<number> {
+    const [{ pruned }] = await this.sql.query<{ pruned: number }>(
+      `SELECT joinery_prune_events(make_interval(secs => $1)) AS pruned`,
+      [keepSeconds],
+    );
+    return pruned;
+  }
+
+  /** A player's client polled: seen now (in one session, or in all of theirs). */
+  async playerSeen(playerId: string, sessionId?: string): Promise<void> {
+    if (sessionId !== undefined && !isUuid(sessionId)) return;
+    await this.sql.query(`SELECT joinery_player_seen($1, $2)`, [playerId, sessionId ?? null], 'joinery_player_seen');
+  }
+
+  /** Lists a session in the browser (with the listing's custom data), or removes it. The leader or privileged. */
+  async setBrowser(
+    sessionId: string,
+    listed: boolean,
+    customData: Record<string, string> | undefined,
+    actor: Actor,
+  ): Promise<void> {
+    if (!isUuid(sessionId)) throw new SessionNotFound(sessionId);
+    const [{ outcome }] = await this.sql.query<{ outcome: string }>(
+      `SELECT joinery_set_browser($1, $2, $3, $4, $5) AS outcome`,
+      [sessionId, listed, customData ? JSON.stringify(customData) : null, actor.playerId ?? null, actor.privileged],
+    );
+    if (outcome === 'forbidden') {
+      throw new PermissionDenied(
+        'Only the session leader may list the session, and only for types players may add to the browser',
+        'not_session_leader',
+      );
+    }
+    this.refuse(outcome, sessionId, '', '');
   }
 
   /**

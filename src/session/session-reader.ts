@@ -160,8 +160,8 @@ export class SessionReader {
   }
 
   /**
-   * Public, active sessions of a type with a free seat, oldest first
-   * (the order create-or-join fills them in), one page after `offset`.
+   * The session browser: active sessions of a type registered to it (the browser routes, or the template's
+   * auto_add_to_browser), oldest first, one page after `offset`.
    */
   async openSessions(
     sessionType: string,
@@ -170,9 +170,8 @@ export class SessionReader {
     limit: number,
   ): Promise<{ sessions: GameSessionEntity[]; more: boolean }> {
     const rows = await this.sql.read<Record<string, unknown>>(
-      `SELECT ${SESSION_JSON} AS session FROM game_session g
-        WHERE g.type = $1 AND joinery_session_open(g.status, g.public, g.creation_policy)
-          AND ${HAS_FREE_SEAT} AND ($2::text IS NULL OR g.region_id = $2)
+      `SELECT ${SESSION_JSON} || jsonb_build_object('player_count', ${LIVE_PLAYER_COUNT}) AS session FROM game_session g
+        WHERE g.type = $1 AND g.browser_listed AND g.status = 'ACTIVE' AND ($2::text IS NULL OR g.region_id = $2)
         ORDER BY g.created_at, g.id
         OFFSET $3 LIMIT $4`,
       [sessionType, regionId ?? null, offset, limit + 1],
@@ -280,7 +279,16 @@ export class SessionReader {
   }
 }
 
-const TIMESTAMPS = new Set(['createdAt', 'updatedAt', 'terminatedAt', 'reservedUntil', 'joinedAt', 'endedAt']);
+const TIMESTAMPS = new Set([
+  'createdAt',
+  'updatedAt',
+  'terminatedAt',
+  'reservedUntil',
+  'joinedAt',
+  'endedAt',
+  'lastSeenAt',
+  'browserListedAt',
+]);
 
 /** Maps a snake_case JSON row onto an entity instance (timestamps as Dates). */
 export function fromRow<T extends object>(type: new () => T, row: Record<string, unknown>): T {

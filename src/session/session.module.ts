@@ -8,6 +8,7 @@ import { GameServers } from './game-servers.js';
 import { GameLiftIds } from './gamelift-ids.js';
 import { ProcessSweeper } from './process-sweeper.js';
 import { ReservationSweeper } from './reservation-sweeper.js';
+import { SessionEvents } from './session-events.js';
 import { SessionLedger } from './session-ledger.js';
 import { SessionReader } from './session-reader.js';
 import { TemplatesService } from './templates.service.js';
@@ -26,11 +27,12 @@ import { TemplatesService } from './templates.service.js';
     TemplatesService,
     SessionLedger,
     SessionReader,
+    SessionEvents,
     ReservationSweeper,
     GameLiftIds,
     GameServers,
     ProcessSweeper,
   ],
-  exports: [TemplatesService, SessionLedger, SessionReader, GameLiftIds, GameServers],
+  exports: [TemplatesService, SessionLedger, SessionReader, SessionEvents, GameLiftIds, GameServers],
 })
 export class SessionModule {}

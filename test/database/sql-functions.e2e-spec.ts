@@ -74,6 +74,19 @@ const COVERED = [
   'joinery_invite',
   'joinery_promote',
   'joinery_remove_player',
+  'joinery_update_player',
+  // issue 11: sessions.sql, reservations.sql (culling), events.sql
+  'joinery_insert_rallyhere_session',
+  'joinery_create_session',
+  'joinery_keep_min_sessions',
+  'joinery_resize_teams',
+  'joinery_set_browser',
+  'joinery_player_seen',
+  'joinery_seat_unseen',
+  'joinery_cull_players',
+  'joinery_emit',
+  'joinery_events_for',
+  'joinery_prune_events',
   // game-servers.sql
   'joinery_sdk_push',
   'joinery_push_session_update',
@@ -1800,6 +1813,242 @@ describe('joinery_remove_player', () => {
     expect((await sessionRow(session)).status).toBe('TERMINATED');
     await expect(remove(session, 'p-leader', 'p-leader')).resolves.toBe('not_found');
     await expect(remove(randomUUID(), 'p-leader', null, true)).resolves.toBe('not_found');
+  });
+});
+
+// Issue 11: player updates, team sizes, the browser, culling, server-created sessions, events ------------------
+
+describe('joinery_update_player', () => {
+  const update = (
+    session: string,
+    player: string,
+    actor: string | null,
+    privileged: boolean,
+    team: number | null,
+    data: object | null,
+  ) =>
+    value<string>(`joinery_update_player($1, $2, $3, $4, $5, $6)`, [
+      session,
+      player,
+      actor,
+      privileged,
+      team,
+      data === null ? null : JSON.stringify(data),
+    ]);
+
+  it('moves a player to a team with room and changes custom data; who may is checked', async () => {
+    const session = await newSession({ teams: 2, teamSize: 2 });
+    await seat(session, 'lead', { team: 0 });
+    await seat(session, 'mate', { team: 0 });
+    await expect(update(session, 'mate', 'mate', false, 1, { ready: 'yes' })).resolves.toBe('updated');
+    await expect(teamCounts(session)).resolves.toEqual([1, 1]);
+    expect((await occupiedSeat(session, 'mate')).custom_data).toEqual({ ready: 'yes' });
+    await expect(update(session, 'lead', 'mate', false, null, { x: 'y' })).resolves.toBe('forbidden');
+    await expect(update(session, 'mate', 'lead', false, 0, null)).resolves.toBe('updated');
+    await expect(update(session, 'mate', 'lead', false, 7, null)).resolves.toBe('invalid_team');
+    await seat(session, 'third', { team: 1 });
+    await seat(session, 'fourth', { team: 1 });
+    await expect(update(session, 'mate', null, true, 1, null)).resolves.toBe('full');
+    await expect(update(session, 'ghost', null, true, 1, null)).resolves.toBe('not_in_session');
+    await expect(update(randomUUID(), 'mate', null, true, 1, null)).resolves.toBe('not_found');
+    const kinds = await db.query(`SELECT kind FROM session_event WHERE session_id = $1 ORDER BY id`, [session]);
+    expect(kinds.map((k) => k.kind)).toEqual([
+      'joined',
+      'joined',
+      'player_updated',
+      'player_updated',
+      'joined',
+      'joined',
+    ]);
+  });
+
+  it("refuses a player's own move when the template forbids it, not the leader's", async () => {
+    const type = await newTemplate({ autoJoin: false });
+    const session = await newSession({ type, teams: 2, teamSize: 2 });
+    await seat(session, 'lead', { team: 0 });
+    await seat(session, 'mate', { team: 0 });
+    await expect(update(session, 'mate', 'mate', false, 1, null)).resolves.toBe('forbidden');
+    await expect(update(session, 'mate', 'mate', false, null, { ok: '1' })).resolves.toBe('updated');
+    await expect(update(session, 'mate', 'lead', false, 1, null)).resolves.toBe('updated');
+  });
+});
+
+describe('joinery_resize_teams', () => {
+  const resize = (session: string, teams: object[]) =>
+    value<string>(`joinery_resize_teams($1, $2)`, [session, JSON.stringify(teams)]);
+
+  it('sets team count and sizes, never below the occupied seats, removing only empty teams', async () => {
+    const session = await newSession({ teams: 1, teamSize: 2 });
+    await seat(session, 'a');
+    await seat(session, 'b');
+    await expect(resize(session, [{ max_size: 3 }, { max_size: 3, custom_data: { c: 'blue' } }])).resolves.toBe(
+      'resized',
+    );
+    const teams = await db.query(
+      `SELECT team_id, max_size, custom_data FROM session_team WHERE session_id = $1 ORDER BY team_id`,
+      [session],
+    );
+    expect(teams).toEqual([
+      { team_id: 0, max_size: 3, custom_data: {} },
+      { team_id: 1, max_size: 3, custom_data: { c: 'blue' } },
+    ]);
+    expect((await sessionRow(session)).max_players).toBe(6);
+    await expect(resize(session, [{ max_size: 1 }, {}])).resolves.toBe('below_occupied');
+    await db.query(`UPDATE seat SET team_id = 1 WHERE session_id = $1 AND player_id = 'b'`, [session]);
+    await db.query(
+      `UPDATE session_team SET player_count = CASE team_id WHEN 0 THEN 1 ELSE 1 END WHERE session_id = $1`,
+      [session],
+    );
+    await expect(resize(session, [{ max_size: 3 }])).resolves.toBe('team_not_empty');
+    await expect(resize(session, [])).resolves.toBe('no_teams');
+    // A new team without a size gets the template's, or 1 for a template-less session.
+    await expect(resize(session, [{}, {}, {}])).resolves.toBe('resized');
+    expect((await sessionRow(session)).max_players).toBe(7);
+  });
+});
+
+describe('joinery_set_browser', () => {
+  const set = (session: string, listed: boolean, data: object | null, actor: string | null, privileged: boolean) =>
+    value<string>(`joinery_set_browser($1, $2, $3, $4, $5)`, [
+      session,
+      listed,
+      data === null ? null : JSON.stringify(data),
+      actor,
+      privileged,
+    ]);
+
+  it('lists and unlists; a player leader only for types that allow it', async () => {
+    const session = await newSession();
+    await seat(session, 'lead');
+    await seat(session, 'mate');
+    await expect(set(session, true, { map: 'x' }, 'lead', false)).resolves.toBe('forbidden');
+    await expect(set(session, true, { map: 'x' }, 'mate', true)).resolves.toBe('listed');
+    let row = await sessionRow(session);
+    expect([row.browser_listed, row.browser_custom_data, row.browser_listed_at !== null]).toEqual([
+      true,
+      { map: 'x' },
+      true,
+    ]);
+    // Once listed, the leader may change the listing; a member may not.
+    await expect(set(session, true, { map: 'y' }, 'lead', false)).resolves.toBe('listed');
+    await expect(set(session, true, { map: 'z' }, 'mate', false)).resolves.toBe('forbidden');
+    await expect(set(session, false, null, 'lead', false)).resolves.toBe('unlisted');
+    row = await sessionRow(session);
+    expect([row.browser_listed, row.browser_custom_data, row.browser_listed_at]).toEqual([false, {}, null]);
+    await expect(set(randomUUID(), true, null, null, true)).resolves.toBe('not_found');
+  });
+});
+
+describe('culling: joinery_player_seen, joinery_seat_unseen, joinery_cull_players', () => {
+  it('culls members not seen past the session timeout; polling keeps the seat', async () => {
+    // Whatever earlier tests left to cull goes first.
+    for (let n = 1; n > 0;) n = await value<number>(`joinery_cull_players(100)`);
+    const session = await newSession({ teamSize: 4 });
+    await db.query(`UPDATE game_session SET player_culling_timeout = 30 WHERE id = $1`, [session]);
+    await seat(session, 'gone', { role: 'leader' });
+    await seat(session, 'here');
+    await seat(session, 'invitee', { role: 'invited' });
+    await db.query(`UPDATE seat SET last_seen_at = now() - interval '60 s' WHERE session_id = $1`, [session]);
+    await expect(
+      value(`joinery_seat_unseen('member', 'ACTIVE', now() - interval '60 s', NULL, now(), 30)`),
+    ).resolves.toBe(true);
+    await expect(
+      value(`joinery_seat_unseen('invited', 'RESERVED', now() - interval '60 s', NULL, now(), 30)`),
+    ).resolves.toBe(false);
+    await expect(
+      value(`joinery_seat_unseen('member', 'ACTIVE', now() - interval '10 s', NULL, now(), 30)`),
+    ).resolves.toBe(false);
+    await expect(
+      value(`joinery_seat_unseen('member', 'ACTIVE', now() - interval '60 s', NULL, now(), NULL)`),
+    ).resolves.toBe(false);
+    await run(`SELECT joinery_player_seen($1, $2)`, ['here', session]);
+    expect((await occupiedSeat(session, 'here')).last_seen_at.getTime()).toBeGreaterThan(Date.now() - 10_000);
+    await expect(value<number>(`joinery_cull_players(100)`)).resolves.toBe(1);
+    expect(await occupiedSeat(session, 'gone')).toBeUndefined();
+    expect((await occupiedSeat(session, 'here')).role).toBe('leader');
+    expect((await occupiedSeat(session, 'invitee')).role).toBe('invited');
+    const [culled] = await db.query(
+      `SELECT kind FROM session_event WHERE session_id = $1 AND player_id = 'gone' ORDER BY id DESC LIMIT 1`,
+      [session],
+    );
+    expect(culled.kind).toBe('culled');
+    await expect(value<number>(`joinery_cull_players(100)`)).resolves.toBe(0);
+  });
+});
+
+describe('server-created sessions: joinery_insert_rallyhere_session, joinery_create_session, joinery_keep_min_sessions', () => {
+  it('creates sessions of a template, and keeps min_session_count public ones open', async () => {
+    const type = await newTemplate({ canCreate: false, public: false, teams: 1, size: 3 });
+    await db.query(
+      `UPDATE session_template SET config = '{"min_session_count": 2, "auto_add_to_browser": true,
+                                             "auto_browser_params": {"mode": "ffa"}, "player_culling_timeout": 30}'
+        WHERE session_type = $1`,
+      [type],
+    );
+    const [created] = await run(`SELECT * FROM joinery_create_session($1, 'eu', NULL, 'fleet-sql', 'local')`, [type]);
+    expect(created.outcome).toBe('created');
+    const row = await sessionRow(created.session_id);
+    expect(row).toMatchObject({
+      type,
+      public: false,
+      region_id: 'eu',
+      max_players: 3,
+      player_count: 0,
+      player_culling_timeout: 30,
+      browser_listed: true,
+      browser_custom_data: { mode: 'ffa' },
+    });
+    await expect(
+      run(`SELECT * FROM joinery_create_session('sql-no-such-type', NULL, NULL, 'fleet-sql', 'local')`),
+    ).resolves.toEqual([{ outcome: 'template_not_found', session_id: null }]);
+    // Public override of the template's default.
+    const id = randomUUID();
+    await run(
+      `SELECT joinery_insert_rallyhere_session($1, t, NULL, 'fleet-sql', 'local', NULL, true) FROM session_template t WHERE session_type = $2`,
+      [id, type],
+    );
+    expect((await sessionRow(id)).public).toBe(true);
+    await expect(teamCounts(id)).resolves.toEqual([0]);
+
+    const open = async () =>
+      (
+        await db.query(
+          `SELECT count(*)::int AS n FROM game_session WHERE type = $1 AND public AND status = 'ACTIVE' AND has_room`,
+          [type],
+        )
+      )[0].n;
+    await expect(open()).resolves.toBe(1);
+    await expect(value<number>(`joinery_keep_min_sessions('fleet-sql', 'local')`)).resolves.toBeGreaterThanOrEqual(1);
+    await expect(open()).resolves.toBe(2);
+    await value<number>(`joinery_keep_min_sessions('fleet-sql', 'local')`);
+    await expect(open()).resolves.toBe(2);
+  });
+});
+
+describe('events: joinery_emit, joinery_events_for, joinery_prune_events', () => {
+  it('appends events with their recipients, in id order, and prunes old ones', async () => {
+    const session = await newSession();
+    await seat(session, 'ev-a');
+    await seat(session, 'ev-b', { role: 'invited' });
+    await run(`SELECT joinery_emit($1, 'session_updated', NULL, '{"n": 1}')`, [session]);
+    await run(`SELECT joinery_emit($1, 'kicked', 'ev-c', '{}')`, [session]);
+    const [last] = await db.query(
+      `SELECT recipients, data FROM session_event WHERE session_id = $1 ORDER BY id DESC LIMIT 1`,
+      [session],
+    );
+    expect([...last.recipients].sort()).toEqual(['ev-a', 'ev-b', 'ev-c']);
+    const forA = await run(
+      `SELECT id::text AS id, kind FROM joinery_events_for('ev-a', 0, 100) WHERE session_id = $1`,
+      [session],
+    );
+    expect(forA.map((e) => e.kind)).toEqual(['joined', 'invited', 'session_updated', 'kicked']);
+    const after = await run(`SELECT kind FROM joinery_events_for('ev-a', $1::bigint, 100)`, [forA[1].id]);
+    expect(after.map((e) => e.kind).slice(0, 2)).toEqual(['session_updated', 'kicked']);
+    const forC = await run(`SELECT kind FROM joinery_events_for('ev-c', 0, 100) WHERE session_id = $1`, [session]);
+    expect(forC.map((e) => e.kind)).toEqual(['kicked']);
+    await db.query(`UPDATE session_event SET at = now() - interval '2 days' WHERE session_id = $1`, [session]);
+    await expect(value<number>(`joinery_prune_events(interval '1 day')`)).resolves.toBeGreaterThanOrEqual(4);
+    await expect(db.query(`SELECT 1 FROM session_event WHERE session_id = $1`, [session])).resolves.toEqual([]);
   });
 });
 

@@ -152,7 +152,7 @@ describe('Seat rules whichever the door (e2e)', () => {
         api('POST', `/session/v1/session/${sessionId}/player/me`, eve.access_token, joinBody({ password }));
       for (let i = 0; i < 5; i++) {
         const wrong = await join(`guess-${i}`);
-        expect(wrong.status).toBe(400);
+        expect(wrong.status).toBe(403);
         expect(wrong.body.error_code).toBe('session_password_incorrect');
       }
       const locked = await join('sesame');

@@ -61,7 +61,8 @@ describe('Metrics (e2e)', () => {
       /^http_request_duration_seconds_count\{method="POST",route="\/session\/v1\/session",status_code="200"\} 3$/m,
     );
     expect(text).toMatch(
-      /^http_request_duration_seconds_bucket\{le="0\.05",method="GET",route="\/session\/v1\/session\/:session_id",status_code="200"\} 1$/m,
+      // The +Inf bucket: which finite bucket a request lands in depends on the machine's load, not on the code.
+      /^http_request_duration_seconds_bucket\{le="\+Inf",method="GET",route="\/session\/v1\/session\/:session_id",status_code="200"\} 1$/m,
     );
     expect(text).not.toContain(created.body.session_id);
     // Join outcomes, refusals by code.

@@ -24,6 +24,11 @@ describe('RallyHere session API (e2e)', () => {
       can_be_created_by_players_directly: false,
     });
     await addTemplate(service.baseUrl, {
+      session_type: 'join-only',
+      attempt_auto_join: true,
+      can_be_created_by_players_directly: false,
+    });
+    await addTemplate(service.baseUrl, {
       session_type: 'persistent',
       attempt_auto_join: false,
       can_be_created_by_players_directly: true,
@@ -32,6 +37,7 @@ describe('RallyHere session API (e2e)', () => {
     });
     await addTemplate(service.baseUrl, {
       session_type: 'duo',
+      auto_add_to_browser: true,
       attempt_auto_join: true,
       can_be_created_by_players_directly: true,
       default_public: true,
@@ -80,7 +86,8 @@ describe('RallyHere session API (e2e)', () => {
           player_uuid: ada.active_player_uuid,
           status: 'leader',
           version: '1.0.1',
-          client_settings: { platform: 'XboxLive', input: 'gamepad' },
+          // An anonymous login proves no platform: it counts as Anon whatever the client states (docs/crossplay.md).
+          client_settings: { platform: 'Anon', input: 'gamepad' },
           custom_data: { skin: 'red' },
         }),
         expect.objectContaining({
@@ -114,14 +121,14 @@ describe('RallyHere session API (e2e)', () => {
 
     it('places players on the requested team, and balances the others', async () => {
       const blue = await createOrJoin(service.baseUrl, (await player()).access_token, 'team-4v4', {
-        player: { client_version: '1', client_settings: { platform: 'PSN', input: 'gamepad' }, team_id: 1 },
+        player: { client_version: '1.0.0', client_settings: { platform: 'PSN', input: 'gamepad' }, team_id: 1 },
       });
       await createOrJoin(service.baseUrl, (await player()).access_token, 'team-4v4');
       const read = await getSession(service.baseUrl, admin, blue.body.session_id);
       expect(read.body.teams.map((t: { players: unknown[] }) => t.players.length)).toEqual([1, 1]);
       expect(read.body.teams[1].players[0].status).toBe('leader');
       const invalid = await createOrJoin(service.baseUrl, (await player()).access_token, 'team-4v4', {
-        player: { client_version: '1', client_settings: { platform: 'PSN', input: 'gamepad' }, team_id: 7 },
+        player: { client_version: '1.0.0', client_settings: { platform: 'PSN', input: 'gamepad' }, team_id: 7 },
       });
       expect(invalid.status).toBe(400);
       expect(invalid.body).toEqual({ auth_success: true, error_code: 'invalid_team_id', desc: expect.any(String) });
@@ -135,8 +142,8 @@ describe('RallyHere session API (e2e)', () => {
       expect(unknown.body).toMatchObject({ auth_success: true, error_code: 'session_template_not_found' });
       const closed = await createOrJoin(service.baseUrl, token, 'closed');
       expect(closed.body).toMatchObject({ auth_success: true, error_code: 'session_creation_not_allowed' });
-      const lobby = await createOrJoin(service.baseUrl, token, 'lobby');
-      expect(lobby.body).toMatchObject({ auth_success: true, error_code: 'no_session_available' });
+      const joinOnly = await createOrJoin(service.baseUrl, token, 'join-only');
+      expect(joinOnly.body).toMatchObject({ auth_success: true, error_code: 'no_session_available' });
     });
 
     it('refuses bad bodies with a 422 detail list and writes nothing', async () => {
@@ -157,11 +164,6 @@ describe('RallyHere session API (e2e)', () => {
         expect.arrayContaining([
           expect.objectContaining({ loc: ['body', 'client_version'], type: 'string_type' }),
           expect.objectContaining({ loc: ['body', 'client_settings', 'input'], type: 'enum' }),
-          {
-            loc: ['body', 'client_settings', 'platform_id'],
-            msg: 'platform or platform_id is required',
-            type: 'missing',
-          },
           { loc: ['body', 'crossplay_preferences', 'permitted_input'], msg: 'Field required', type: 'missing' },
           expect.objectContaining({ loc: ['body', 'session_type'], type: 'string_pattern_mismatch' }),
           { loc: ['body', 'extra'], msg: 'Extra inputs are not permitted', type: 'extra_forbidden' },
@@ -183,7 +185,7 @@ describe('RallyHere session API (e2e)', () => {
       });
       expect(joined.status).toBe(200);
       const read = await getSession(service.baseUrl, ada.access_token, joined.body.session_id);
-      expect(read.body.teams[0].players[0].client_settings).toEqual({ platform: 'PSN', input: 'gamepad' });
+      expect(read.body.teams[0].players[0].client_settings).toEqual({ platform: 'Anon', input: 'gamepad' });
     });
   });
 
@@ -317,7 +319,7 @@ describe('RallyHere session API (e2e)', () => {
       const [lead, friend, stranger] = [await player(), await player(), await player()];
       const party = (await createOrJoin(service.baseUrl, lead.access_token, 'party')).body.session_id;
       const refused = await api('POST', `/session/v1/session/${party}/player/me`, stranger.access_token, joinBody());
-      expect(refused.status).toBe(400);
+      expect(refused.status).toBe(403);
       expect(refused.body.error_code).toBe('session_not_joinable');
 
       const invited = await api(
@@ -367,7 +369,7 @@ describe('RallyHere session API (e2e)', () => {
         joiner.access_token,
         joinBody({ password: 'nope' }),
       );
-      expect(wrong.status).toBe(400);
+      expect(wrong.status).toBe(403);
       expect(wrong.body.error_code).toBe('session_password_incorrect');
       const right = await api(
         'POST',
@@ -396,7 +398,7 @@ describe('RallyHere session API (e2e)', () => {
         (await player()).access_token,
         joinBody(),
       );
-      expect(third.status).toBe(400);
+      expect(third.status).toBe(403);
       expect(third.body.error_code).toBe('team_full');
       const invite = await api(
         'POST',
@@ -499,7 +501,7 @@ describe('RallyHere session API (e2e)', () => {
       expect(promoteInvited.body.error_code).toBe('player_not_a_member');
     });
 
-    it('lets the leader update the session, and refuses team changes', async () => {
+    it('lets the leader update the session, and refuses teams smaller than their seats', async () => {
       const [lead, bob] = [await player(), await player()];
       const session = (await createOrJoin(service.baseUrl, lead.access_token, 'hub', { region_id: 'patch' })).body
         .session_id;
@@ -520,10 +522,10 @@ describe('RallyHere session API (e2e)', () => {
       });
       expect(byMember.status).toBe(403);
       const teams = await api('PATCH', `/session/v1/session/${session}`, lead.access_token, {
-        teams: [{ max_size: 3 }],
+        teams: [{ max_size: 1 }],
       });
       expect(teams.status).toBe(400);
-      expect(teams.body.error_code).toBe('teams_update_not_supported');
+      expect(teams.body.error_code).toBe('team_size_below_occupied');
       const bad = await api('PATCH', `/session/v1/session/${session}`, lead.access_token, { custom_data: { map: '' } });
       expect(bad.status).toBe(422);
     });

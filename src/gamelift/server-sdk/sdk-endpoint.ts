@@ -120,7 +120,10 @@ export class SdkEndpoint implements OnApplicationBootstrap, BeforeApplicationShu
     this.tls = await loadTls(this.config);
     await this.listen('wss', settings.wssPort);
     if (settings.wsPort !== undefined) await this.listen('ws', settings.wsPort);
-    await this.notifier.subscribe(PUSH_CHANNEL, (payload) => this.onPush(payload));
+    // A push is a wake-up carrying its own data; one lost while the listening connection is down is not re-read.
+    this.notifier.listen(PUSH_CHANNEL, (payload) => {
+      if (payload !== undefined) this.onPush(payload);
+    });
     this.pingTimer = setInterval(() => this.ping(), PING_INTERVAL_MS);
     this.pingTimer.unref();
     this.logger.log(

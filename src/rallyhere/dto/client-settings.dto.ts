@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsDefined, IsIn, IsOptional, ValidateIf } from 'class-validator';
+import { IsDefined, IsIn, IsOptional } from 'class-validator';
 import {
   CROSSPLAY_INPUTS,
   CROSSPLAY_PLATFORMS,
@@ -17,14 +17,16 @@ const PLATFORM_ID_VALUES = Object.keys(PLATFORM_IDS).map(Number);
 
 /** RallyHere `ClientSettings`: a player's platform and input. */
 export class ClientSettingsDto {
-  /** Deprecated: use `platform`. Ignored when `platform` is given; one of the two is required. */
+  /** Deprecated: use `platform`. Ignored when `platform` is given. */
   @ApiProperty({ enum: PLATFORM_ID_VALUES, required: false, deprecated: true })
-  @ValidateIf((o: ClientSettingsDto) => o.platform === undefined)
-  @IsDefined({ message: 'platform or platform_id is required' })
+  @IsOptional()
   @IsIn(PLATFORM_ID_VALUES)
   platform_id?: number;
 
-  /** The platform the client is on. */
+  /**
+   * The platform the client is on. Optional: the platform of the player's login wins (docs/crossplay.md,
+   * "Which platform counts"); an anonymous login's platform is `Anon`.
+   */
   @ApiProperty({ enum: PLATFORMS, required: false, example: 'Steam' })
   @IsOptional()
   @IsIn(PLATFORMS)

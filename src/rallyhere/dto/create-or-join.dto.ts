@@ -18,6 +18,10 @@ import {
 import { IsStringRecord } from '../../common/validators/string-record.js';
 import { ClientSettingsDto, CrossplayPreferencesDto } from './client-settings.dto.js';
 
+/** semver.org's own regular expression for a version (2.0.0). */
+export const SEMVER =
+  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
+
 export const SESSION_PLAYER_STATUSES = ['leader', 'member', 'invited', 'reserved'] as const;
 export type SessionPlayerStatus = (typeof SESSION_PLAYER_STATUSES)[number];
 
@@ -29,12 +33,12 @@ export class SelfSessionPlayerUpdateRequestDto {
   @IsIn(['leader', 'member'])
   status?: SessionPlayerStatus;
 
-  /** Semver of the client. */
+  /** Semver of the client (semver.org 2.0.0, e.g. `1.2.0` or `1.2.0-rc.1+build.5`). */
   @ApiProperty({ example: '1.2.0' })
   @IsDefined()
   @IsString()
-  @MinLength(1)
   @MaxLength(64)
+  @Matches(SEMVER, { message: 'client_version must be a semantic version such as 1.2.0' })
   client_version: string;
 
   @IsDefined()
@@ -75,12 +79,12 @@ export class SelfSessionPlayerUpdateRequestDto {
 
 /** RallyHere `CreateOrJoinRequest`. */
 export class CreateOrJoinRequestDto {
-  /** Semver of the client. */
+  /** Semver of the client (semver.org 2.0.0, e.g. `1.2.0` or `1.2.0-rc.1+build.5`). */
   @ApiProperty({ example: '1.2.0' })
   @IsDefined()
   @IsString()
-  @MinLength(1)
   @MaxLength(64)
+  @Matches(SEMVER, { message: 'client_version must be a semantic version such as 1.2.0' })
   client_version: string;
 
   /** The client's platform and input. */

@@ -1,7 +1,20 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsDefined, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsDefined,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
+import { IsStringRecord } from '../../common/validators/string-record.js';
 import { SessionTeamDto } from './session.dto.js';
+import { toBoolean } from './params.dto.js';
 
 /** RallyHere `PlayerSessionInvite`. */
 export class PlayerSessionInviteDto {
@@ -45,6 +58,14 @@ export class PageQueryDto {
   page_size?: number;
 }
 
+/** A page of a session's players, with RallyHere's `refresh_ttl`. */
+export class PlayersPageQueryDto extends PageQueryDto {
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  refresh_ttl?: boolean;
+}
+
 export class BrowserQueryDto extends PageQueryDto {
   @IsDefined()
   @IsString()
@@ -80,4 +101,18 @@ export class BrowserResponseDto {
 export class PagedPlayersResponseDto {
   teams: SessionTeamDto[];
   cursor: number;
+}
+
+/** RallyHere `BrowserInfo`: a session's listing in the browser. */
+export class BrowserInfoDto {
+  /** The listing's custom data, shown in the browser (what players pick a session by). */
+  @IsOptional()
+  @IsStringRecord()
+  custom_data?: Record<string, string>;
+
+  /** When the session was listed (answers only; ignored in requests). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  created_timestamp?: string;
 }

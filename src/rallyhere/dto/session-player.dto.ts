@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { RefreshTtlQueryDto } from './params.dto.js';
 import { IsStringRecord } from '../../common/validators/string-record.js';
 import { SESSION_PLAYER_STATUSES, type SessionPlayerStatus } from './create-or-join.dto.js';
 
@@ -47,11 +48,56 @@ export class PlayerInviteRequestDto {
   custom_data?: Record<string, string>;
 }
 
-export class ReasonQueryDto {
+export class ReasonQueryDto extends RefreshTtlQueryDto {
   /** Why the player leaves or is removed (logged). */
   @IsOptional()
   @IsString()
   @MinLength(1)
   @MaxLength(128)
   reason?: string;
+}
+
+/** RallyHere `SessionPlayerUpdateRequest` (the deprecated player update routes): status, team, custom data. */
+export class SessionPlayerUpdateRequestDto {
+  /**
+   * `invited` (or omitted, for another player not in the session): invite; `member` for oneself: join;
+   * `leader`: promote a member. A player already in the session keeps their status otherwise.
+   */
+  @ApiProperty({ enum: SESSION_PLAYER_STATUSES, required: false, default: 'member' })
+  @IsOptional()
+  @IsIn(SESSION_PLAYER_STATUSES)
+  status?: SessionPlayerStatus;
+
+  /** The team the player should be on (a move, for a player already in the session). */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(49)
+  team_id?: number;
+
+  @IsOptional()
+  @IsStringRecord()
+  custom_data?: Record<string, string>;
+
+  /** As in `PlayerInviteRequest`; `overfill` is refused (400 `overflow_action_not_supported`). */
+  @ApiProperty({ enum: TEAM_OVERFLOW_ACTIONS, required: false, default: 'fail' })
+  @IsOptional()
+  @IsIn(TEAM_OVERFLOW_ACTIONS)
+  overflow_action?: (typeof TEAM_OVERFLOW_ACTIONS)[number];
+}
+
+/** RallyHere `PlayerUpdateRequest`. */
+export class PlayerUpdateRequestDto {
+  @IsOptional()
+  @IsStringRecord()
+  custom_data?: Record<string, string>;
+}
+
+/** RallyHere `PlayerMoveRequest`. */
+export class PlayerMoveRequestDto {
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(49)
+  team_id?: number;
 }

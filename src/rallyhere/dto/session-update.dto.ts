@@ -1,8 +1,12 @@
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
+  ArrayMinSize,
   IsArray,
   IsBoolean,
+  IsInt,
+  Max,
+  Min,
   IsObject,
   IsOptional,
   IsString,
@@ -28,7 +32,21 @@ export class SessionJoinabilityUpdateDto {
   platform?: boolean;
 }
 
-/** RallyHere `SessionUpdate`. Team changes (`teams`) are refused: sizes come from the template. */
+/** RallyHere `TeamUpdate`: a team's size and custom data. */
+export class TeamUpdateDto {
+  /** Omitted: unchanged (a new team gets the template's size). Never below the team's occupied seats. */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  max_size?: number;
+
+  @IsOptional()
+  @IsStringRecord()
+  custom_data?: Record<string, string>;
+}
+
+/** RallyHere `SessionUpdate`. */
 export class SessionUpdateDto {
   @IsOptional()
   @IsString()
@@ -52,11 +70,17 @@ export class SessionUpdateDto {
   @Type(() => SessionJoinabilityUpdateDto)
   joinability?: SessionJoinabilityUpdateDto;
 
-  /** Not supported: team sizes come from the session's template (400 `teams_update_not_supported`). */
+  /**
+   * Team sizes: the list's length is the number of teams. A team is never made smaller than its occupied seats
+   * (400 `team_size_below_occupied`) and only empty teams are removed (400 `team_not_empty`).
+   */
   @IsOptional()
   @IsArray()
+  @ArrayMinSize(1)
   @ArrayMaxSize(50)
-  teams?: unknown[];
+  @ValidateNested({ each: true })
+  @Type(() => TeamUpdateDto)
+  teams?: TeamUpdateDto[];
 
   /** A password players must give to join. */
   @IsOptional()

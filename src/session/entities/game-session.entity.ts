@@ -116,6 +116,21 @@ export class GameSessionEntity {
   @Column({ type: 'text' })
   createdVia: 'rallyhere' | 'gamelift' | 'admin';
 
+  /** The template's player_culling_timeout at creation (seconds), or none. */
+  @Column({ type: 'integer', nullable: true })
+  playerCullingTimeout: number | null;
+
+  /** Registered in the session browser. */
+  @Column({ type: 'boolean' })
+  browserListed: boolean;
+
+  /** The browser listing's custom data. */
+  @Column({ type: 'jsonb' })
+  browserCustomData: Record<string, string>;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  browserListedAt: Date | null;
+
   /** Bumped by every change: the session's ETag. */
   @Column({ type: 'integer' })
   version: number;

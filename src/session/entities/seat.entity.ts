@@ -64,6 +64,10 @@ export class SeatEntity {
   @Column({ type: 'timestamptz', nullable: true })
   joinedAt: Date | null;
 
+  /** When the player's client last polled the session (player_culling_timeout). */
+  @Column({ type: 'timestamptz', nullable: true })
+  lastSeenAt: Date | null;
+
   @Column({ type: 'timestamptz', nullable: true })
   endedAt: Date | null;
 }

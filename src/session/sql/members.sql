@@ -68,6 +68,7 @@ BEGIN
   UPDATE seat SET role = 'leader' WHERE session_id = p_session AND player_id = p_player_id
                                     AND joinery_seat_occupies(status);
   UPDATE game_session SET version = version + 1, updated_at = now() WHERE id = p_session;
+  PERFORM joinery_emit(p_session, 'leader_changed', p_player_id, '{}');
   RETURN 'promoted';
 END
 $$;
@@ -96,7 +97,64 @@ BEGIN
      AND NOT (v.role = 'invited' AND p_actor_id IS NOT NULL AND v.inviting_player_id = p_actor_id) THEN
     RETURN 'forbidden';
   END IF;
-  PERFORM joinery_release_locked(v.id, 'COMPLETED');
+  PERFORM joinery_release_locked(v.id, 'COMPLETED',
+                                 CASE WHEN p_player_id IS DISTINCT FROM p_actor_id THEN 'kicked' ELSE 'left' END);
   RETURN 'removed';
+END
+$$;
+
+-- Changes a seated player's team or custom data (RallyHere's player update and move). The player may change their
+-- own custom data, and their own team when the session's template lets players change teams
+-- (can_change_own_team); the leader, or a privileged actor, may change anyone's. A move goes to a team with a free
+-- seat. Outcomes: updated, not_found, not_in_session, forbidden, invalid_team, full.
+CREATE OR REPLACE FUNCTION joinery_update_player(
+  p_session uuid, p_player_id text, p_actor_id text, p_privileged boolean, p_team integer, p_custom_data jsonb
+) RETURNS text
+  LANGUAGE plpgsql
+  AS $$
+#variable_conflict use_column
+DECLARE
+  v seat%ROWTYPE;
+  v_type text;
+  v_lead boolean;
+BEGIN
+  SELECT type INTO v_type FROM game_session WHERE id = p_session AND status = 'ACTIVE' FOR UPDATE;
+  IF NOT FOUND THEN
+    RETURN 'not_found';
+  END IF;
+  SELECT * INTO v FROM seat WHERE session_id = p_session AND player_id = p_player_id AND joinery_seat_occupies(status);
+  IF NOT FOUND THEN
+    RETURN 'not_in_session';
+  END IF;
+  v_lead := joinery_may_lead(p_session, p_actor_id, p_privileged);
+  IF NOT v_lead AND p_player_id IS DISTINCT FROM p_actor_id THEN
+    RETURN 'forbidden';
+  END IF;
+  IF p_team IS NOT NULL AND p_team <> v.team_id THEN
+    IF NOT v_lead AND NOT coalesce((SELECT can_change_own_team FROM session_template WHERE session_type = v_type), true) THEN
+      RETURN 'forbidden';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM session_team WHERE session_id = p_session AND team_id = p_team) THEN
+      RETURN 'invalid_team';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM session_team WHERE session_id = p_session AND team_id = p_team
+                                              AND player_count < max_size) THEN
+      PERFORM joinery_expire_session_reservations(p_session);
+      IF NOT EXISTS (SELECT 1 FROM session_team WHERE session_id = p_session AND team_id = p_team
+                                                AND player_count < max_size) THEN
+        RETURN 'full';
+      END IF;
+    END IF;
+    UPDATE session_team SET player_count = player_count - 1 WHERE session_id = p_session AND team_id = v.team_id;
+    UPDATE session_team SET player_count = player_count + 1 WHERE session_id = p_session AND team_id = p_team;
+    UPDATE seat SET team_id = p_team WHERE id = v.id;
+  END IF;
+  IF p_custom_data IS NOT NULL THEN
+    UPDATE seat SET custom_data = p_custom_data WHERE id = v.id;
+  END IF;
+  UPDATE game_session SET version = version + 1, updated_at = now() WHERE id = p_session;
+  PERFORM joinery_emit(p_session, 'player_updated', p_player_id,
+                       jsonb_build_object('team_id', coalesce(p_team, v.team_id)));
+  RETURN 'updated';
 END
 $$;

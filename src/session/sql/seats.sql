@@ -77,12 +77,12 @@ BEGIN
 
   INSERT INTO seat (session_id, team_id, player_id, status, role, player_data, client_version, platform, input,
                     permitted_platform, permitted_input, cp_family, cp_input, cp_required_families, cp_allowed_inputs,
-                    custom_data, inviting_player_id, reserved_until, joined_at)
+                    custom_data, inviting_player_id, reserved_until, joined_at, last_seen_at)
   VALUES (p_session, v_team, v_player_id, p_status, v_role, p_player->>'player_data', p_player->>'client_version',
           p_player->>'platform', p_player->>'input', p_player->>'permitted_platform', p_player->>'permitted_input',
           v_cp_family, v_cp_input, v_cp_required, v_cp_allowed,
           coalesce(p_player->'custom_data', '{}'), p_inviting_player_id, p_reserved_until,
-          CASE WHEN p_status = 'ACTIVE' THEN now() END)
+          CASE WHEN p_status = 'ACTIVE' THEN now() END, now())
   RETURNING id INTO v_seat;
 
   UPDATE session_team SET player_count = player_count + 1 WHERE session_id = p_session AND team_id = v_team;
@@ -95,6 +95,9 @@ BEGIN
     version              = version + 1,
     updated_at           = now()
   WHERE id = p_session;
+  PERFORM joinery_emit(p_session, CASE WHEN v_role = 'invited' THEN 'invited' ELSE 'joined' END, v_player_id,
+                       jsonb_build_object('team_id', v_team, 'status', v_role, 'seat_status', p_status,
+                                          'inviting_player_id', p_inviting_player_id));
 
   RETURN QUERY SELECT 'joined'::text, p_session, v_team, v_seat, v_role;
 END
@@ -102,13 +105,15 @@ $$;
 
 -- Frees a seat of a session whose row the caller has locked: counts, crossplay aggregate, the leader's hand-over
 -- to the longest-seated active member, and the end of a session whose last member left (its invitations end
--- with it), unless the session's template keeps it alive when empty. Outcomes: released, not_active.
-CREATE OR REPLACE FUNCTION joinery_release_locked(p_seat uuid, p_status text) RETURNS text
+-- with it), unless the session's template keeps it alive when empty. The event is `p_kind` (left, kicked,
+-- culled), or by the status: timed_out for TIMEDOUT, else left. Outcomes: released, not_active.
+CREATE OR REPLACE FUNCTION joinery_release_locked(p_seat uuid, p_status text, p_kind text DEFAULT NULL) RETURNS text
   LANGUAGE plpgsql
   AS $$
 #variable_conflict use_column
 DECLARE
   v seat%ROWTYPE;
+  v_leader text;
 BEGIN
   UPDATE seat SET status = p_status, ended_at = now()
    WHERE id = p_seat AND joinery_seat_occupies(status)
@@ -122,11 +127,17 @@ BEGIN
   IF v.cp_family IS NOT NULL THEN
     PERFORM joinery_refresh_crossplay(v.session_id);
   END IF;
+  PERFORM joinery_emit(v.session_id, coalesce(p_kind, CASE WHEN p_status = 'TIMEDOUT' THEN 'timed_out' ELSE 'left' END),
+                       v.player_id, jsonb_build_object('team_id', v.team_id, 'status', v.role, 'seat_status', p_status));
   IF v.role = 'leader' THEN
     UPDATE seat SET role = 'leader'
      WHERE id = (SELECT id FROM seat
                   WHERE session_id = v.session_id AND status = 'ACTIVE' AND role = 'member'
-                  ORDER BY coalesce(joined_at, created_at), id LIMIT 1);
+                  ORDER BY coalesce(joined_at, created_at), id LIMIT 1)
+    RETURNING player_id INTO v_leader;
+    IF v_leader IS NOT NULL THEN
+      PERFORM joinery_emit(v.session_id, 'leader_changed', v_leader, '{}');
+    END IF;
   END IF;
   IF NOT EXISTS (SELECT 1 FROM seat WHERE session_id = v.session_id AND joinery_seat_is_member(role, status)) THEN
     PERFORM joinery_end_session_locked(g.id, 'EMPTY')
@@ -141,6 +152,7 @@ $$;
 CREATE OR REPLACE FUNCTION joinery_end_session_locked(p_session uuid, p_reason text) RETURNS void
   LANGUAGE sql
   AS $$
+  SELECT joinery_emit(p_session, 'session_ended', NULL, jsonb_build_object('reason', p_reason));
   UPDATE seat SET status = 'COMPLETED', ended_at = now()
    WHERE session_id = p_session AND joinery_seat_occupies(status);
   UPDATE session_team SET player_count = 0 WHERE session_id = p_session;
@@ -218,6 +230,7 @@ BEGIN
                                                  AND joinery_seat_occupies(l.status)) THEN 'leader' ELSE role END
    WHERE id = p_seat;
   UPDATE game_session SET version = version + 1, updated_at = now() WHERE id = v.session_id;
+  PERFORM joinery_emit(v.session_id, 'accepted', v.player_id, jsonb_build_object('team_id', v.team_id));
   RETURN 'accepted';
 END
 $$;
@@ -339,6 +352,7 @@ BEGIN
     UPDATE seat SET status = v_status, role = v_role,
                     joined_at = CASE WHEN v_status = 'ACTIVE' THEN now() END,
                     reserved_until = CASE WHEN v_status = 'RESERVED' THEN v_deadline END,
+                    last_seen_at = now(),
                     client_version = p_player->>'client_version', platform = p_player->>'platform',
                     input = p_player->>'input', permitted_platform = p_player->>'permitted_platform',
                     permitted_input = p_player->>'permitted_input', cp_family = v_cp_family,
@@ -350,6 +364,8 @@ BEGIN
      WHERE id = v.id;
     PERFORM joinery_refresh_crossplay(p_session);
     UPDATE game_session SET version = version + 1, updated_at = now() WHERE id = p_session;
+    PERFORM joinery_emit(p_session, 'joined', v_player_id,
+                         jsonb_build_object('team_id', v.team_id, 'status', v_role, 'seat_status', v_status));
     RETURN QUERY SELECT 'joined'::text, p_session, v.team_id, v.id, v_role, NULL::text;
     RETURN;
   END IF;

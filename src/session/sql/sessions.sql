@@ -107,18 +107,85 @@ BEGIN
   END IF;
 
   v_session := gen_random_uuid();
-  INSERT INTO game_session (id, type, public, region_id, fleet_id, location, max_players, keep_alive_on_empty,
-                            password_digest, created_via, cp_families_all, cp_required_families, cp_inputs_any,
-                            cp_inputs_allowed)
-  VALUES (v_session, p_type, t.default_public, p_region, p_fleet_id, coalesce(p_region, p_location),
-          t.num_teams * t.players_per_team, t.keep_alive_on_empty, p_password_digest, 'rallyhere',
-          joinery_cp_all_families(), 0, 0, joinery_cp_all_inputs());
-  INSERT INTO session_team (session_id, team_id, max_size)
-  SELECT v_session, n, t.players_per_team FROM generate_series(0, t.num_teams - 1) AS n;
+  PERFORM joinery_insert_rallyhere_session(v_session, t, p_region, p_fleet_id, p_location, p_password_digest, NULL);
 
   RETURN QUERY SELECT CASE WHEN a.outcome = 'joined' THEN 'created' ELSE a.outcome END, a.session_id, a.team_id,
                       a.seat_id, a.seat_role
     FROM joinery_add_player(v_session, coalesce(p_team, 0), 'ACTIVE', 'leader', NULL, NULL, p_player) a;
+END
+$$;
+
+-- A new RallyHere session of a template, empty: its teams, its culling timeout, its browser listing when the
+-- template adds sessions to the browser (auto_add_to_browser, with auto_browser_params as the listing's data).
+CREATE OR REPLACE FUNCTION joinery_insert_rallyhere_session(
+  p_session uuid, t session_template, p_region text, p_fleet_id text, p_location text, p_password_digest text,
+  p_public boolean
+) RETURNS void
+  LANGUAGE sql
+  AS $$
+  INSERT INTO game_session (id, type, public, region_id, fleet_id, location, max_players, keep_alive_on_empty,
+                            password_digest, created_via, cp_families_all, cp_required_families, cp_inputs_any,
+                            cp_inputs_allowed, player_culling_timeout, browser_listed, browser_custom_data,
+                            browser_listed_at)
+  VALUES (p_session, t.session_type, coalesce(p_public, t.default_public), p_region, p_fleet_id, coalesce(p_region, p_location),
+          t.num_teams * t.players_per_team, t.keep_alive_on_empty, p_password_digest, 'rallyhere',
+          joinery_cp_all_families(), 0, 0, joinery_cp_all_inputs(),
+          nullif((t.config->>'player_culling_timeout')::integer, 0),
+          coalesce((t.config->>'auto_add_to_browser')::boolean, false),
+          coalesce(t.config->'auto_browser_params', '{}'),
+          CASE WHEN coalesce((t.config->>'auto_add_to_browser')::boolean, false) THEN now() END);
+  INSERT INTO session_team (session_id, team_id, max_size)
+  SELECT p_session, n, t.players_per_team FROM generate_series(0, t.num_teams - 1) AS n;
+$$;
+
+-- A server (a client_credentials token with session:create) creates a session of a type: a new, empty one, whether
+-- or not players may create that type (a client holds no seat, so it never joins). Outcomes: created,
+-- template_not_found.
+CREATE OR REPLACE FUNCTION joinery_create_session(
+  p_type text, p_region text, p_password_digest text, p_fleet_id text, p_location text
+) RETURNS TABLE(outcome text, session_id uuid)
+  LANGUAGE plpgsql
+  AS $$
+#variable_conflict use_column
+DECLARE
+  t session_template%ROWTYPE;
+  v_session uuid := gen_random_uuid();
+BEGIN
+  SELECT * INTO t FROM session_template WHERE session_type = p_type;
+  IF NOT FOUND THEN
+    RETURN QUERY SELECT 'template_not_found'::text, NULL::uuid;
+    RETURN;
+  END IF;
+  PERFORM joinery_insert_rallyhere_session(v_session, t, p_region, p_fleet_id, p_location, p_password_digest, NULL);
+  RETURN QUERY SELECT 'created'::text, v_session;
+END
+$$;
+
+-- Templates with min_session_count: that many public sessions of the type open for newcomers
+-- (joinery_session_auto_joinable) at all times; the missing ones are created, public, empty. Run by the sweeper's
+-- pass (one instance at a time) and at start. Returns how many sessions were created.
+CREATE OR REPLACE FUNCTION joinery_keep_min_sessions(p_fleet_id text, p_location text) RETURNS integer
+  LANGUAGE plpgsql
+  AS $$
+#variable_conflict use_column
+DECLARE
+  t session_template%ROWTYPE;
+  v_open integer;
+  v_count integer := 0;
+BEGIN
+  IF NOT pg_try_advisory_xact_lock(hashtextextended('joinery:min-sessions', 0)) THEN
+    RETURN 0;
+  END IF;
+  FOR t IN SELECT * FROM session_template WHERE coalesce((config->>'min_session_count')::integer, 0) > 0 LOOP
+    SELECT count(*) INTO v_open FROM game_session g
+     WHERE g.type = t.session_type
+       AND joinery_session_auto_joinable(g.status, g.public, g.creation_policy, g.password_digest, g.has_room);
+    FOR i IN 1..((t.config->>'min_session_count')::integer - v_open) LOOP
+      PERFORM joinery_insert_rallyhere_session(gen_random_uuid(), t, NULL, p_fleet_id, p_location, NULL, true);
+      v_count := v_count + 1;
+    END LOOP;
+  END LOOP;
+  RETURN v_count;
 END
 $$;
 
@@ -156,14 +223,16 @@ END
 $$;
 
 -- RallyHere session update (the leader, or privileged): custom data, joinability, region, password (an scrypt
--- digest computed by the service; a new password clears the failed attempts). Outcomes: updated, forbidden,
--- not_found.
+-- digest computed by the service; a new password clears the failed attempts), team sizes (joinery_resize_teams).
+-- Outcomes: updated, forbidden, not_found, and joinery_resize_teams' refusals.
 CREATE OR REPLACE FUNCTION joinery_update_session(
   p_session uuid, p_changes jsonb, p_actor_id text, p_privileged boolean
 ) RETURNS text
   LANGUAGE plpgsql
   AS $$
 #variable_conflict use_column
+DECLARE
+  v_outcome text;
 BEGIN
   PERFORM 1 FROM game_session WHERE id = p_session AND status = 'ACTIVE' FOR UPDATE;
   IF NOT FOUND THEN
@@ -171,6 +240,12 @@ BEGIN
   END IF;
   IF NOT joinery_may_lead(p_session, p_actor_id, p_privileged) THEN
     RETURN 'forbidden';
+  END IF;
+  IF p_changes ? 'teams' THEN
+    v_outcome := joinery_resize_teams(p_session, p_changes->'teams');
+    IF v_outcome <> 'resized' THEN
+      RETURN v_outcome;
+    END IF;
   END IF;
   UPDATE game_session g SET
     custom_data        = coalesce(p_changes->'custom_data', g.custom_data),
@@ -184,7 +259,87 @@ BEGIN
     version            = g.version + 1,
     updated_at         = now()
   WHERE g.id = p_session;
+  PERFORM joinery_emit(p_session, 'session_updated', NULL, '{}');
   RETURN 'updated';
+END
+$$;
+
+-- RallyHere `SessionUpdate.teams` on a locked session: the list's length is the number of teams, each entry's
+-- max_size the team's size (omitted: unchanged, or the template's for a new team) and custom_data its data. A
+-- team is never made smaller than its occupied seats, and only empty teams are removed; the session's capacity
+-- becomes the sum of the sizes. Outcomes: resized, below_occupied, team_not_empty, no_teams.
+CREATE OR REPLACE FUNCTION joinery_resize_teams(p_session uuid, p_teams jsonb) RETURNS text
+  LANGUAGE plpgsql
+  AS $$
+#variable_conflict use_column
+DECLARE
+  v_count integer := jsonb_array_length(p_teams);
+  v_default integer;
+BEGIN
+  IF v_count = 0 THEN
+    RETURN 'no_teams';
+  END IF;
+  IF EXISTS (SELECT 1 FROM session_team WHERE session_id = p_session AND team_id >= v_count AND player_count > 0) THEN
+    PERFORM joinery_expire_session_reservations(p_session);
+    IF EXISTS (SELECT 1 FROM session_team WHERE session_id = p_session AND team_id >= v_count AND player_count > 0) THEN
+      RETURN 'team_not_empty';
+    END IF;
+  END IF;
+  IF EXISTS (SELECT 1 FROM jsonb_array_elements(p_teams) WITH ORDINALITY AS n(team, ord)
+               JOIN session_team st ON st.session_id = p_session AND st.team_id = n.ord - 1
+              WHERE (n.team->>'max_size')::integer < st.player_count) THEN
+    RETURN 'below_occupied';
+  END IF;
+  SELECT coalesce(t.players_per_team, 1) INTO v_default
+    FROM game_session g LEFT JOIN session_template t ON t.session_type = g.type WHERE g.id = p_session;
+  DELETE FROM session_team WHERE session_id = p_session AND team_id >= v_count;
+  UPDATE session_team st SET max_size = coalesce((n.team->>'max_size')::integer, st.max_size),
+                             custom_data = coalesce(n.team->'custom_data', st.custom_data)
+    FROM jsonb_array_elements(p_teams) WITH ORDINALITY AS n(team, ord)
+   WHERE st.session_id = p_session AND st.team_id = n.ord - 1;
+  INSERT INTO session_team (session_id, team_id, max_size, custom_data)
+  SELECT p_session, n.ord - 1, coalesce((n.team->>'max_size')::integer, v_default), coalesce(n.team->'custom_data', '{}')
+    FROM jsonb_array_elements(p_teams) WITH ORDINALITY AS n(team, ord)
+   WHERE NOT EXISTS (SELECT 1 FROM session_team st WHERE st.session_id = p_session AND st.team_id = n.ord - 1);
+  UPDATE game_session SET max_players = (SELECT sum(max_size) FROM session_team WHERE session_id = p_session)
+   WHERE id = p_session;
+  RETURN 'resized';
+END
+$$;
+
+-- Registers a session in the browser, changes its listing, or removes it (RallyHere's browser routes). The
+-- leader, or privileged; a player leader only for types whose template lets players add sessions to the browser
+-- (can_be_added_to_server_browser). Outcomes: listed, unlisted, not_found, forbidden.
+CREATE OR REPLACE FUNCTION joinery_set_browser(
+  p_session uuid, p_listed boolean, p_custom_data jsonb, p_actor_id text, p_privileged boolean
+) RETURNS text
+  LANGUAGE plpgsql
+  AS $$
+#variable_conflict use_column
+DECLARE
+  g game_session%ROWTYPE;
+BEGIN
+  SELECT * INTO g FROM game_session WHERE id = p_session AND status = 'ACTIVE' FOR UPDATE;
+  IF NOT FOUND THEN
+    RETURN 'not_found';
+  END IF;
+  IF NOT joinery_may_lead(p_session, p_actor_id, p_privileged) THEN
+    RETURN 'forbidden';
+  END IF;
+  IF NOT p_privileged AND p_listed AND NOT g.browser_listed
+     AND NOT coalesce((SELECT (config->>'can_be_added_to_server_browser')::boolean FROM session_template
+                        WHERE session_type = g.type), false) THEN
+    RETURN 'forbidden';
+  END IF;
+  UPDATE game_session SET
+    browser_listed      = p_listed,
+    browser_custom_data = CASE WHEN p_listed THEN coalesce(p_custom_data, browser_custom_data) ELSE '{}' END,
+    browser_listed_at   = CASE WHEN NOT p_listed THEN NULL WHEN browser_listed THEN browser_listed_at ELSE now() END,
+    version             = version + 1,
+    updated_at          = now()
+  WHERE id = p_session;
+  PERFORM joinery_emit(p_session, 'session_updated', NULL, jsonb_build_object('browser_listed', p_listed));
+  RETURN CASE WHEN p_listed THEN 'listed' ELSE 'unlisted' END;
 END
 $$;
 
@@ -248,6 +403,7 @@ BEGIN
     version           = version + 1,
     updated_at        = now()
   WHERE id = p_session;
+  PERFORM joinery_emit(p_session, 'session_updated', NULL, '{}');
   RETURN 'updated';
 END
 $$;
@@ -271,6 +427,7 @@ BEGIN
     RETURN 'invalid_status';
   END IF;
   UPDATE game_session SET status = 'ACTIVE', version = version + 1, updated_at = now() WHERE id = p_session;
+  PERFORM joinery_emit(p_session, 'session_activated', NULL, '{}');
   RETURN 'activated';
 END
 $$;
