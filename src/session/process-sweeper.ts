@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { PeriodicTask } from '../common/periodic-task.js';
 import { AppConfig } from '../config/config.js';
 import { GameServers } from './game-servers.js';
 
@@ -12,35 +13,21 @@ import { GameServers } from './game-servers.js';
 @Injectable()
 export class ProcessSweeper implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(ProcessSweeper.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private stopped = false;
+  private readonly task: PeriodicTask;
 
   constructor(
     private readonly gameServers: GameServers,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.task = new PeriodicTask(this.config.gameServers.sweepIntervalMs, () => this.tick());
+  }
 
   onApplicationBootstrap(): void {
-    this.stopped = false;
-    this.schedule();
+    this.task.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running;
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.tick().finally(() => {
-        this.running = undefined;
-        this.schedule();
-      });
-    }, this.config.gameServers.sweepIntervalMs);
+    await this.task.stop();
   }
 
   private async tick(): Promise<void> {

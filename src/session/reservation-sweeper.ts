@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { PeriodicTask } from '../common/periodic-task.js';
 import { AppConfig } from '../config/config.js';
 import { SessionLedger } from './session-ledger.js';
 
@@ -17,32 +18,28 @@ const EVENT_RETENTION_SECONDS = 86_400;
 @Injectable()
 export class ReservationSweeper implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(ReservationSweeper.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private stopped = false;
+  private readonly task: PeriodicTask;
 
   constructor(
     private readonly ledger: SessionLedger,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.task = new PeriodicTask(this.config.gamelift.sweepIntervalMs, () => this.tick());
+  }
 
   /** Sessions of templates with min_session_count exist before the first request is served. */
   async onApplicationBootstrap(): Promise<void> {
-    this.stopped = false;
     try {
       await this.ledger.keepMinSessions();
     } catch (error) {
       this.logger.warn({ err: error }, 'creating min_session_count sessions failed; retrying next tick');
     }
-    this.schedule();
+    this.task.start();
   }
 
   /** Stops before the database connection closes (module destroy precedes application shutdown). */
   async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running;
+    await this.task.stop();
   }
 
   /**
@@ -53,25 +50,15 @@ export class ReservationSweeper implements OnApplicationBootstrap, OnModuleDestr
   async sweep(): Promise<number> {
     let total = 0;
     for (const pass of [(n: number) => this.ledger.sweepReservations(n), (n: number) => this.ledger.cullPlayers(n)]) {
-      for (let batches = 0; batches < 50 && !this.stopped; batches++) {
+      for (let batches = 0; batches < 50 && !this.task.stopped; batches++) {
         const freed = await pass(BATCH);
         total += freed;
         if (freed === 0) break;
       }
     }
-    if (!this.stopped) await this.ledger.keepMinSessions();
-    if (!this.stopped) await this.ledger.pruneEvents(EVENT_RETENTION_SECONDS);
+    if (!this.task.stopped) await this.ledger.keepMinSessions();
+    if (!this.task.stopped) await this.ledger.pruneEvents(EVENT_RETENTION_SECONDS);
     return total;
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.tick().finally(() => {
-        this.running = undefined;
-        this.schedule();
-      });
-    }, this.config.gamelift.sweepIntervalMs);
   }
 
   private async tick(): Promise<void> {
