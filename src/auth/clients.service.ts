@@ -71,6 +71,15 @@ export class ClientsService {
    * Safe when several instances start at once.
    */
   async ensure(spec: ClientSpec): Promise<void> {
+    // A client that exists costs one scrypt (the check), not two: the hash is made only to insert or to change it.
+    const existing = await this.clients.findOne({ where: { clientId: spec.clientId } });
+    if (existing) {
+      if (!(await verifySecret(spec.secret, existing.secretHash))) {
+        await this.clients.update({ id: existing.id }, { secretHash: await hashSecret(spec.secret) });
+        this.logger.log(`updated the secret of bootstrap client ${spec.clientId}`);
+      }
+      return;
+    }
     await this.clients
       .createQueryBuilder()
       .insert()
