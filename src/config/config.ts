@@ -212,6 +212,30 @@ export class EnvironmentVariables {
   @Max(30 * 86_400)
   INVITATION_TTL_SECONDS?: number;
 
+  /** RallyHere instance health (GET /session/v1/instance/health/config, docs/sessions.md): a check every this many seconds. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3_600)
+  INSTANCE_HEALTH_CADENCE_SECONDS?: number;
+
+  /** An instance missing at least this percentage of the checks of the last window is unhealthy. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  INSTANCE_HEALTH_UNHEALTHY_PERCENTAGE?: number;
+
+  /** An instance missing this many checks in a row is unknown (gone); the window is this many cadences. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000)
+  INSTANCE_HEALTH_MISSED_CHECKS_BEFORE_UNKNOWN?: number;
+
   @IsOptional()
   @Matches(PLATFORM_LIST, { message: `must be a comma-separated list of: ${PLATFORMS.join(', ')}` })
   CROSSPLAY_XBOXLIKE_PLATFORMS?: string;
@@ -465,6 +489,12 @@ export class AppConfig {
     accessKeyCacheTtlMs: number;
   };
   readonly sessions: { templatesFile: string; invitationTtlSeconds: number };
+  /**
+   * RallyHere instance health checks: expected every `cadenceSeconds`; unhealthy when at least
+   * `unhealthyPercentage`% of those of the last `missedChecksBeforeUnknown` cadences are missing, unknown when that
+   * many are missing in a row.
+   */
+  readonly instanceHealth: { cadenceSeconds: number; unhealthyPercentage: number; missedChecksBeforeUnknown: number };
   readonly crossplay: { families: PlatformFamilies; trustClientPlatform: boolean };
   readonly gamelift: {
     region: string;
@@ -673,6 +703,11 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     sessions: {
       templatesFile: raw.SESSION_TEMPLATES_FILE ?? 'config/session-templates.json',
       invitationTtlSeconds: raw.INVITATION_TTL_SECONDS ?? 3600,
+    },
+    instanceHealth: {
+      cadenceSeconds: raw.INSTANCE_HEALTH_CADENCE_SECONDS ?? 10,
+      unhealthyPercentage: raw.INSTANCE_HEALTH_UNHEALTHY_PERCENTAGE ?? 50,
+      missedChecksBeforeUnknown: raw.INSTANCE_HEALTH_MISSED_CHECKS_BEFORE_UNKNOWN ?? 6,
     },
     crossplay: {
       families: {

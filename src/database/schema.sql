@@ -89,8 +89,8 @@ INSERT INTO role (name, permissions, description, builtin) VALUES
   ('player', ARRAY[
      'session:create', 'session:read:self', 'session:read:config', 'session:read:browser',
      'session:update:self', 'session:update-player:self', 'session:read-player:self',
-     'session:promote:self', 'session:delete:active', 'session:update:browser', 'crossplay:read',
-     'player-session:create'
+     'session:promote:self', 'session:delete:active', 'session:update:browser', 'session:instance:health',
+     'crossplay:read', 'player-session:create'
    ], 'A player logged in through a game client', true),
   ('game-client', ARRAY[
      'gamelift:CreateGameSession', 'gamelift:CreatePlayerSession', 'gamelift:CreatePlayerSessions',
@@ -99,8 +99,9 @@ INSERT INTO role (name, permissions, description, builtin) VALUES
    ], 'A game backend: creates game sessions and reserves seats', true),
   ('game-server', ARRAY[
      'gamelift:*', 'session:create', 'session:read:any', 'session:read:config', 'session:read:browser',
-     'session:update:any', 'session:update-player:any', 'session:read-player:any', 'crossplay:read'
-   ], 'A game server: accepts and removes the players it hosts', true),
+     'session:update:any', 'session:update-player:any', 'session:read-player:any', 'session:instance:health',
+     'session:read:allocation', 'crossplay:read'
+   ], 'A game server: hosts sessions (their instance), accepts and removes the players it hosts', true),
   ('admin', ARRAY['*'], 'Operators: everything, including the admin API', true);
 
 -- Sessions, teams and seats: the seat ledger ------------------------------------------------------------------
@@ -162,10 +163,8 @@ CREATE TABLE game_session (
   ip_address           text,
   dns_name             text,
   port                 integer,
-  -- The server process the session was placed on, and its instance's state as RallyHere shows it:
-  -- allocated (pushed to the process), joinable (the server activated it), closed (the process is gone).
+  -- The server process the session was placed on (its instance is in session_instance).
   process_id           uuid,
-  instance_status      text CHECK (instance_status IN ('allocated', 'joinable', 'closed')),
   created_via          text NOT NULL CHECK (created_via IN ('rallyhere', 'gamelift', 'admin')),
   -- The template's player_culling_timeout (seconds) at creation: a player not seen for longer loses the seat.
   player_culling_timeout integer CHECK (player_culling_timeout > 0),
@@ -304,6 +303,44 @@ CREATE INDEX ix_server_process_idle ON server_process (fleet_id, last_heartbeat_
 CREATE INDEX ix_server_process_live ON server_process (fleet_id) WHERE status <> 'TERMINATED';
 ALTER TABLE game_session ADD CONSTRAINT fk_game_session_process
   FOREIGN KEY (process_id) REFERENCES server_process (id) ON DELETE SET NULL;
+
+-- The instance of a session (RallyHere's InstanceInfo): the game server hosting it, at most one per session. A
+-- host registers it (POST /session/v1/session/{id}/instance: a player for host_type player, otherwise the client
+-- that calls), or the session is placed on a Server SDK process (process_id). A closed or gone instance stays
+-- until another replaces it. The rules are in src/session/sql/instances.sql; its row is locked after its session's.
+CREATE TABLE session_instance (
+  session_id       uuid PRIMARY KEY REFERENCES game_session (id) ON DELETE CASCADE,
+  instance_id      text NOT NULL CHECK (length(instance_id) BETWEEN 1 AND 128),
+  host_type        text NOT NULL CHECK (host_type IN ('dedicated', 'player', 'standalone', 'preallocated')),
+  -- Who hosts it: a player (host_type player), the client that registered itself, or a Server SDK process
+  -- (with its pID and compute name, RallyHere's host_dedicated_process_id and host_dedicated_server_id).
+  host_player_id   text CHECK (length(host_player_id) <= 128),
+  host_client_id   text CHECK (length(host_client_id) <= 256),
+  process_id       uuid REFERENCES server_process (id) ON DELETE SET NULL,
+  host_process_pid text,
+  host_server_id   text,
+  join_status      text NOT NULL
+                   CHECK (join_status IN ('requested', 'allocated', 'pending', 'joinable', 'unjoinable', 'closed')),
+  -- How to connect (join_params).
+  public_conn_str  text CHECK (length(public_conn_str) <= 1024),
+  private_conn_str text CHECK (length(private_conn_str) <= 1024),
+  join_custom_data jsonb NOT NULL DEFAULT '{}',
+  startup_params   jsonb,
+  version          text CHECK (length(version) <= 64),
+  custom_data      jsonb NOT NULL DEFAULT '{}',
+  match_id         text CHECK (length(match_id) <= 128),
+  -- Health checks (POST .../instance/health): the status last reported, when, and the times of the recent checks
+  -- (the last window's); `health` is the health last recorded, so that a change is seen (and sent as an event).
+  reported_health  text CHECK (reported_health IN ('healthy', 'unhealthy', 'degraded', 'unknown')),
+  last_check_at    timestamptz,
+  health_checks    timestamptz[] NOT NULL DEFAULT '{}',
+  health           text NOT NULL DEFAULT 'unknown' CHECK (health IN ('healthy', 'unhealthy', 'degraded', 'unknown')),
+  -- Registered (a replacement starts again): health checks are expected from then on.
+  created_at       timestamptz NOT NULL DEFAULT now(),
+  updated_at       timestamptz NOT NULL DEFAULT now()
+);
+-- The health sweep's work list: instances not closed.
+CREATE INDEX ix_session_instance_live ON session_instance (session_id) WHERE join_status <> 'closed';
 
 -- Session events: every change of a session, written by the ledger's functions in the change's own transaction
 -- (src/session/sql/events.sql), so their order is the commit order and a stream resumes by reading this table.

@@ -2,8 +2,10 @@ import { Module } from '@nestjs/common';
 import { ErrorRenderers } from '../common/filters/error-renderer.js';
 import { SessionModule } from '../session/session.module.js';
 import { SessionEventsController } from './events.controller.js';
+import { InstanceController } from './instance.controller.js';
 import { RallyHerePlayerController } from './player.controller.js';
 import { RallyHereErrorRenderer } from './rallyhere-error.renderer.js';
+import { RallyHereInstancesService } from './rallyhere-instances.service.js';
 import { RallyHereSessionsService } from './rallyhere-sessions.service.js';
 import { SessionController } from './session.controller.js';
 import { TemplateController } from './template.controller.js';
@@ -15,8 +17,14 @@ import { TemplateController } from './template.controller.js';
  */
 @Module({
   imports: [SessionModule],
-  controllers: [SessionController, RallyHerePlayerController, SessionEventsController, TemplateController],
-  providers: [RallyHereSessionsService],
+  controllers: [
+    SessionController,
+    InstanceController,
+    RallyHerePlayerController,
+    SessionEventsController,
+    TemplateController,
+  ],
+  providers: [RallyHereSessionsService, RallyHereInstancesService],
 })
 export class RallyHereModule {
   constructor(renderers: ErrorRenderers) {

@@ -1,7 +1,7 @@
 import { isUuid, stableUuid } from '../common/ids.js';
 import type { GameSessionEntity } from '../session/entities/game-session.entity.js';
 import type { SeatEntity } from '../session/entities/seat.entity.js';
-import type { SessionSnapshot } from '../session/session-reader.js';
+import type { BrowserListing, SessionSnapshot } from '../session/session-reader.js';
 import type { PlayerSessionsView } from './rallyhere-sessions.service.js';
 import type { BrowserInfoDto, BrowserSessionInfoDto, PlayerSessionsDto } from './dto/player-sessions.dto.js';
 import type { SessionPlayerUpdateResponseDto } from './dto/session-player.dto.js';
@@ -38,7 +38,7 @@ function playerView(seat: SeatEntity, full: boolean): SessionPlayerDto {
  */
 export function toSessionDto(snapshot: SessionSnapshot, full: boolean): SessionDto {
   const { session, teams, seats } = snapshot;
-  const instance = full ? toInstanceInfo(snapshot) : undefined;
+  const instance = toInstanceInfo(snapshot, full);
   return {
     type: session.type,
     session_id: session.id,
@@ -61,43 +61,45 @@ export function toSessionDto(snapshot: SessionSnapshot, full: boolean): SessionD
   };
 }
 
-const JOIN_STATUS = { allocated: 'pending', joinable: 'joinable', closed: 'closed' } as const;
-
 /**
- * RallyHere `InstanceInfo` of a session placed on a game server process:
- * the process (`host_dedicated_process_id`, its pID) on its compute
- * (`host_dedicated_server_id`), how far it is (pending until the server
- * activates the session, then joinable, or unjoinable while it refuses new
- * players), and where to connect (`join_params.public_conn_str`, host:port).
+ * RallyHere `InstanceInfo` of the session's instance: a registered host or a game-server process
+ * (`host_dedicated_process_id` is its pID, `host_dedicated_server_id` its compute), how far it is (`join_status`:
+ * pending until the host says it is joinable, or the server activates the session; unjoinable while the session
+ * refuses new players), where to connect (`join_params`), and its health as the health checks make it. The limited
+ * view (`full` false) leaves out how to connect, who hosts it and its data.
  */
-export function toInstanceInfo({ session, process }: SessionSnapshot): InstanceInfoDto | undefined {
-  if (!process || !session.instanceStatus) return undefined;
-  const host = session.ipAddress ?? session.dnsName;
-  let joinStatus: string = JOIN_STATUS[session.instanceStatus];
+export function toInstanceInfo({ session, instance }: SessionSnapshot, full: boolean): InstanceInfoDto | undefined {
+  if (!instance) return undefined;
+  let joinStatus: string = instance.joinStatus;
   if (joinStatus === 'joinable' && session.creationPolicy === 'DENY_ALL') joinStatus = 'unjoinable';
-  return {
-    instance_id: process.id,
-    host_type: 'dedicated',
-    host_dedicated_process_id: process.pid,
-    host_dedicated_server_id: process.computeName,
+  const limited: InstanceInfoDto = {
+    instance_id: instance.instanceId,
+    host_type: instance.hostType,
     join_status: joinStatus,
-    ...(host && session.port
+    instance_health: instance.health,
+    created: instance.createdAt.toISOString(),
+  };
+  if (!full) return limited;
+  const startup = instance.startupParams as InstanceInfoDto['instance_startup_params'] | null;
+  return {
+    ...limited,
+    ...(instance.allocationId ? { allocation_id: instance.allocationId } : {}),
+    ...(instance.hostPlayerId ? { host_player_uuid: playerUuidOf(instance.hostPlayerId) } : {}),
+    ...(instance.hostProcessPid ? { host_dedicated_process_id: instance.hostProcessPid } : {}),
+    ...(instance.hostServerId ? { host_dedicated_server_id: instance.hostServerId } : {}),
+    ...(instance.publicConnStr !== null && instance.privateConnStr !== null
       ? {
           join_params: {
-            public_conn_str: `${host}:${session.port}`,
-            private_conn_str: `${session.ipAddress ?? host}:${session.port}`,
-            custom_data: {},
+            public_conn_str: instance.publicConnStr,
+            private_conn_str: instance.privateConnStr,
+            custom_data: instance.joinCustomData ?? {},
           },
         }
       : {}),
-    instance_health:
-      session.instanceStatus === 'closed' || process.status === 'TERMINATED'
-        ? 'unknown'
-        : process.healthy
-          ? 'healthy'
-          : 'unhealthy',
-    created: session.createdAt.toISOString(),
-    custom_data: {},
+    ...(startup ? { instance_startup_params: startup } : {}),
+    ...(instance.version ? { version: instance.version } : {}),
+    custom_data: instance.customData ?? {},
+    ...(instance.matchId ? { match_id: instance.matchId } : {}),
   };
 }
 
@@ -135,12 +137,13 @@ export function toPlayerSessionsDto(view: PlayerSessionsView): PlayerSessionsDto
   return { sessions, last_updated_timestamp: view.lastUpdated.toISOString() };
 }
 
-export function toBrowserSessionInfo(session: GameSessionEntity): BrowserSessionInfoDto {
+export function toBrowserSessionInfo({ session, instanceHealth }: BrowserListing): BrowserSessionInfoDto {
   return {
     session_id: session.id,
     player_count: session.playerCount,
     max_player_count: session.maxPlayers,
     custom_data: session.browserCustomData ?? {},
+    ...(instanceHealth ? { instance_health: instanceHealth } : {}),
   };
 }
 

@@ -47,9 +47,9 @@ export interface ProcessConnection {
   outcome: 'connected' | 'reconnected' | 'terminated' | 'no_compute';
   processId: string;
   status: string;
-  /** The game session the process hosts (a reconnect), and its instance's state. */
+  /** The game session the process hosts (a reconnect), and its instance's join status (`pending` until activated). */
   gameSessionId: string | null;
-  instanceStatus: string | null;
+  joinStatus: string | null;
   /** The instance that held the process's socket before this one (a reconnect). */
   previousInstance: string | null;
 }
@@ -67,7 +67,6 @@ export interface PlacedSession {
   port: number | null;
   gameProperties: { Key: string; Value: string }[];
   status: string;
-  instanceStatus: string | null;
 }
 
 export interface NewPlacedGameSession {
@@ -228,7 +227,7 @@ export class GameServers {
       process_id: string;
       process_status: string;
       game_session_id: string | null;
-      instance_status: string | null;
+      join_status: string | null;
       previous_instance: string | null;
     }>(`SELECT * FROM joinery_process_connect($1, $2, $3, $4, $5, $6, $7)`, [
       fleetId,
@@ -244,7 +243,7 @@ export class GameServers {
       processId: row.process_id,
       status: row.process_status,
       gameSessionId: row.game_session_id,
-      instanceStatus: row.instance_status,
+      joinStatus: row.join_status,
       previousInstance: row.previous_instance,
     };
   }
@@ -400,8 +399,7 @@ export class GameServers {
     const [row] = await this.sql.query<PlacedSession>(
       `SELECT id AS "sessionId", fleet_id AS "fleetId", name, game_session_data AS "gameSessionData",
               matchmaker_data AS "matchmakerData", max_players AS "maxPlayers", ip_address AS "ipAddress",
-              dns_name AS "dnsName", port, game_properties AS "gameProperties", status,
-              instance_status AS "instanceStatus"
+              dns_name AS "dnsName", port, game_properties AS "gameProperties", status
          FROM game_session WHERE id = $1`,
       [sessionId],
     );

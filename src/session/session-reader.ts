@@ -3,6 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { Sql } from '../database/sql.js';
 import { isUuid } from '../common/ids.js';
+import { AppConfig } from '../config/config.js';
+import { GameLiftIds } from './gamelift-ids.js';
+import type { HostType, InstanceHealth, JoinStatus } from './session-instances.js';
 import { GameSessionEntity, type GameSessionStatus } from './entities/game-session.entity.js';
 import { SeatEntity, type SeatStatus } from './entities/seat.entity.js';
 import { SessionTeamEntity } from './entities/session-team.entity.js';
@@ -13,17 +16,33 @@ export interface SessionSnapshot {
   teams: SessionTeamEntity[];
   /** Occupied seats (RESERVED or ACTIVE), oldest first. */
   seats: SeatEntity[];
-  /** The server process the session was placed on (game-server sessions). */
-  process?: SnapshotProcess;
+  /** The session's instance (its game server), closed ones included. */
+  instance?: SnapshotInstance;
 }
 
-/** A session's server process as a snapshot shows it. */
-export interface SnapshotProcess {
-  id: string;
-  pid: string;
-  computeName: string;
-  status: string;
-  healthy: boolean;
+/** A session's instance (src/session/sql/instances.sql) as reads show it. */
+export interface SnapshotInstance {
+  instanceId: string;
+  /** A game-server process's instance: its game session's GameSessionId (RallyHere's allocation id). */
+  allocationId?: string;
+  hostType: HostType;
+  hostPlayerId: string | null;
+  hostClientId: string | null;
+  /** The Server SDK process hosting it, with its pID and compute name. */
+  processId: string | null;
+  hostProcessPid: string | null;
+  hostServerId: string | null;
+  joinStatus: JoinStatus;
+  publicConnStr: string | null;
+  privateConnStr: string | null;
+  joinCustomData: Record<string, string>;
+  startupParams: Record<string, unknown> | null;
+  version: string | null;
+  customData: Record<string, string>;
+  matchId: string | null;
+  /** As every read computes it (joinery_instance_health), whether or not the sweeper has run. */
+  health: InstanceHealth;
+  createdAt: Date;
 }
 
 /** Builds parameterized SQL: values go to `values`, the text only holds `$n` placeholders. */
@@ -94,6 +113,12 @@ export interface SessionListQuery {
   limit: number;
 }
 
+/** A session of the browser, with its instance's health when it has one. */
+export interface BrowserListing {
+  session: GameSessionEntity;
+  instanceHealth?: InstanceHealth;
+}
+
 /** A seat with what a listing shows of its session. */
 export interface SeatListing {
   seat: SeatEntity;
@@ -122,25 +147,38 @@ export class SessionReader {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly sql: Sql,
+    private readonly config: AppConfig,
+    private readonly ids: GameLiftIds,
   ) {}
+
+  /** The health config's values, as joinery_instance_health takes them (after `first` other parameters). */
+  private healthParams(first: number): { sql: string; values: number[] } {
+    const { cadenceSeconds, unhealthyPercentage, missedChecksBeforeUnknown } = this.config.instanceHealth;
+    return {
+      sql: `$${first + 1}::int, $${first + 2}::int, $${first + 3}::int`,
+      values: [cadenceSeconds, unhealthyPercentage, missedChecksBeforeUnknown],
+    };
+  }
 
   async snapshot(sessionId: string): Promise<SessionSnapshot | undefined> {
     if (!isUuid(sessionId)) return undefined;
+    const health = this.healthParams(1);
     const rows = await this.sql.read<{
       session: Record<string, unknown>;
       teams: Record<string, unknown>[];
       seats: Record<string, unknown>[] | null;
-      process: SnapshotProcess | null;
+      instance: Record<string, unknown> | null;
     }>(
       `SELECT ${SESSION_JSON} AS session,
               (SELECT jsonb_agg(to_jsonb(t) ORDER BY t.team_id) FROM session_team t WHERE t.session_id = g.id) AS teams,
               (SELECT jsonb_agg(to_jsonb(s) ORDER BY s.created_at, s.id) FROM seat s
                 WHERE s.session_id = g.id AND joinery_seat_holds(s.status, s.reserved_until)) AS seats,
-              (SELECT jsonb_build_object('id', p.id, 'pid', p.pid, 'computeName', p.compute_name, 'status', p.status,
-                                         'healthy', p.healthy)
-                 FROM server_process p WHERE p.id = g.process_id) AS process
+              (SELECT to_jsonb(i) - 'health_checks' - 'reported_health' - 'last_check_at'
+                      || jsonb_build_object('health', joinery_instance_health(i, p, ${health.sql}))
+                 FROM session_instance i LEFT JOIN server_process p ON p.id = i.process_id
+                WHERE i.session_id = g.id) AS instance
          FROM game_session g WHERE g.id = $1`,
-      [sessionId],
+      [sessionId, ...health.values],
     );
     if (rows.length === 0) return undefined;
     const seats = (rows[0].seats ?? []).map((s) => fromRow(SeatEntity, s));
@@ -151,7 +189,11 @@ export class SessionReader {
     for (const seat of seats) counts.set(seat.teamId, (counts.get(seat.teamId) ?? 0) + 1);
     for (const team of teams) team.playerCount = counts.get(team.teamId) ?? 0;
     session.playerCount = seats.length;
-    return { session, teams, seats, ...(rows[0].process ? { process: rows[0].process } : {}) };
+    const row = rows[0].instance;
+    if (!row) return { session, teams, seats };
+    const instance = fromRow(Object, row) as SnapshotInstance;
+    if (instance.processId) instance.allocationId = this.ids.gameSessionArn(session.fleetId, session.id);
+    return { session, teams, seats, instance };
   }
 
   async seat(seatId: string): Promise<SeatEntity | undefined> {
@@ -168,15 +210,23 @@ export class SessionReader {
     regionId: string | undefined,
     offset: number,
     limit: number,
-  ): Promise<{ sessions: GameSessionEntity[]; more: boolean }> {
-    const rows = await this.sql.read<Record<string, unknown>>(
-      `SELECT ${SESSION_JSON} || jsonb_build_object('player_count', ${LIVE_PLAYER_COUNT}) AS session FROM game_session g
+  ): Promise<{ sessions: BrowserListing[]; more: boolean }> {
+    const health = this.healthParams(4);
+    const rows = await this.sql.read<{ session: Record<string, unknown>; instance_health: InstanceHealth | null }>(
+      `SELECT ${SESSION_JSON} || jsonb_build_object('player_count', ${LIVE_PLAYER_COUNT}) AS session,
+              (SELECT joinery_instance_health(i, p, ${health.sql})
+                 FROM session_instance i LEFT JOIN server_process p ON p.id = i.process_id
+                WHERE i.session_id = g.id) AS instance_health
+         FROM game_session g
         WHERE g.type = $1 AND g.browser_listed AND g.status = 'ACTIVE' AND ($2::text IS NULL OR g.region_id = $2)
         ORDER BY g.created_at, g.id
         OFFSET $3 LIMIT $4`,
-      [sessionType, regionId ?? null, offset, limit + 1],
+      [sessionType, regionId ?? null, offset, limit + 1, ...health.values],
     );
-    const sessions = rows.slice(0, limit).map((r) => fromRow(GameSessionEntity, r.session as Record<string, unknown>));
+    const sessions = rows.slice(0, limit).map((r) => ({
+      session: fromRow(GameSessionEntity, r.session),
+      instanceHealth: r.instance_health ?? undefined,
+    }));
     return { sessions, more: rows.length > limit };
   }
 

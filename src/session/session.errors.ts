@@ -1,4 +1,4 @@
-import { Conflict, DomainError, InvalidRequest, NotFound, RateLimited } from '../common/errors.js';
+import { Conflict, DomainError, InvalidRequest, NotFound, PermissionDenied, RateLimited } from '../common/errors.js';
 
 /** Errors of the session core. Each protocol adapter renders them in its own shape. */
 
@@ -115,5 +115,46 @@ export class NoSessionAvailable extends InvalidRequest {
 export class TemplateInUse extends Conflict {
   constructor(sessionType: string, live: number) {
     super('session_template_in_use', `Session template ${sessionType} is used by ${live} live session(s)`);
+  }
+}
+
+/** The session has no instance (none, or it was closed), or not the one named. */
+export class InstanceNotFound extends NotFound {
+  constructor(sessionId: string) {
+    super('instance_not_found', `Session ${sessionId} has no such instance (none, or it was closed)`);
+  }
+}
+
+/**
+ * The session already has a live instance, hosted by someone else. Refusals of the instance routes answer 403 (the
+ * codes RallyHere's spec lists for them: 200, 403, 422), each with its own `error_code`.
+ */
+export class InstanceAlreadyRegistered extends PermissionDenied {
+  constructor(sessionId: string) {
+    super(
+      `Session ${sessionId} already has a live instance; it must be closed (DELETE) or gone before another registers`,
+      'instance_already_registered',
+    );
+  }
+}
+
+/** Only the instance's host (or `session:update:any`) may change it, send its health or unregister it. */
+export class NotInstanceHost extends PermissionDenied {
+  constructor(sessionId: string) {
+    super(`Only the host of session ${sessionId}'s instance (or session:update:any) may do this`, 'not_instance_host');
+  }
+}
+
+/** An update of an allocated instance (a game-server process's) must name its allocation id; others take none. */
+export class AllocationMismatch extends PermissionDenied {
+  constructor(sessionId: string) {
+    super(`allocation_id does not match the allocation of session ${sessionId}'s instance`, 'allocation_id_mismatch');
+  }
+}
+
+/** A request for a game server found no idle, healthy, connected process in the session's fleet. */
+export class NoInstanceAvailable extends PermissionDenied {
+  constructor(sessionId: string) {
+    super(`No game server process is free to host session ${sessionId}; retry later`, 'no_instance_available');
   }
 }

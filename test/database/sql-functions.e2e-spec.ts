@@ -103,6 +103,15 @@ const COVERED = [
   'joinery_process_end',
   'joinery_sweep_processes',
   'joinery_deregister_compute',
+  // instances.sql
+  'joinery_instance_gone',
+  'joinery_instance_health',
+  'joinery_instance_host',
+  'joinery_register_instance',
+  'joinery_update_instance',
+  'joinery_end_instance',
+  'joinery_instance_health_check',
+  'joinery_sweep_instances',
 ];
 
 let db: TestDatabase;
@@ -2105,6 +2114,11 @@ async function processRow(id: string): Promise<any> {
   return row;
 }
 
+async function instanceRow(session: string): Promise<any> {
+  const [row] = await db.query(`SELECT * FROM session_instance WHERE session_id = $1`, [session]);
+  return row;
+}
+
 const PLACE = `SELECT * FROM joinery_place_game_session($1, 180)`;
 const placeInput = (fleet: string, extra: Record<string, unknown> = {}) =>
   JSON.stringify({ type: fleet, fleet_id: fleet, location: 'loc-a', max_players: 2, ...extra });
@@ -2195,8 +2209,18 @@ describe('game-servers.sql', () => {
       ip_address: '10.0.0.9',
       dns_name: 'h.example',
       port: host,
-      instance_status: 'allocated',
       max_players: 2,
+    });
+    // Its instance is the process, pending until the server activates it, with the address to connect to.
+    await expect(instanceRow(placed[0].session_id)).resolves.toMatchObject({
+      instance_id: placed[0].process_id,
+      host_type: 'dedicated',
+      process_id: placed[0].process_id,
+      host_server_id: 'host',
+      join_status: 'pending',
+      public_conn_str: `10.0.0.9:${host}`,
+      private_conn_str: `10.0.0.9:${host}`,
+      health: 'healthy',
     });
     // The idempotency token answers the session it created, without another process.
     const p3 = await newProcess(at);
@@ -2243,8 +2267,13 @@ describe('game-servers.sql', () => {
     await expect(value(activate, [otherId, placed.session_id])).resolves.toBe('not_this_process');
     await expect(value(activate, [hostId, placed.session_id])).resolves.toBe('activated');
     await expect(value(activate, [hostId, placed.session_id])).resolves.toBe('already_active');
-    const [row] = await db.query(`SELECT status, instance_status FROM game_session WHERE id = $1`, [placed.session_id]);
-    expect(row).toEqual({ status: 'ACTIVE', instance_status: 'joinable' });
+    const [row] = await db.query(`SELECT status FROM game_session WHERE id = $1`, [placed.session_id]);
+    expect(row).toEqual({ status: 'ACTIVE' });
+    await expect(instanceRow(placed.session_id)).resolves.toMatchObject({ join_status: 'joinable' });
+    const kinds = await db.query(`SELECT kind FROM session_event WHERE session_id = $1 ORDER BY id`, [
+      placed.session_id,
+    ]);
+    expect(kinds.map((k) => k.kind)).toEqual(['instance_registered', 'session_activated', 'instance_ready']);
     await db.query(`UPDATE game_session SET status = 'TERMINATED' WHERE id = $1`, [placed.session_id]);
     await expect(value(activate, [hostId, placed.session_id])).resolves.toBe('invalid_status');
   });
@@ -2264,10 +2293,11 @@ describe('game-servers.sql', () => {
       termination_reason: 'UNHEALTHY',
       game_session_id: null,
     });
-    const [session] = await db.query(`SELECT status, instance_status, player_count FROM game_session WHERE id = $1`, [
+    const [session] = await db.query(`SELECT status, player_count FROM game_session WHERE id = $1`, [
       placed.session_id,
     ]);
-    expect(session).toEqual({ status: 'TERMINATED', instance_status: 'closed', player_count: 0 });
+    expect(session).toEqual({ status: 'TERMINATED', player_count: 0 });
+    await expect(instanceRow(placed.session_id)).resolves.toMatchObject({ join_status: 'closed' });
     await expect(seatRow(player)).resolves.toMatchObject({ status: 'COMPLETED' });
     await expect(value(`joinery_process_end($1, 'X', false)`, [placed.process_id])).resolves.toBe('already_ended');
     await expect(value(`joinery_process_end($1, 'X', false)`, [randomUUID()])).resolves.toBe('not_found');
@@ -2281,9 +2311,7 @@ describe('game-servers.sql', () => {
       await run(`SELECT joinery_terminate_session($1, 'FORCE_TERMINATED')`, [placed.session_id]);
     });
     expect(pushes).toEqual([{ p: placed.process_id, a: 'TerminateProcess', t: expect.any(Number) }]);
-    await expect(
-      db.query(`SELECT instance_status FROM game_session WHERE id = $1`, [placed.session_id]),
-    ).resolves.toEqual([{ instance_status: 'closed' }]);
+    await expect(instanceRow(placed.session_id)).resolves.toMatchObject({ join_status: 'closed' });
   });
 
   it('joinery_sdk_push, joinery_push_session_update: pushes only for a session its process still hosts', async () => {
@@ -2347,6 +2375,355 @@ describe('game-servers.sql', () => {
     await expect(db.query(`SELECT 1 FROM compute WHERE fleet_id = $1`, [at.fleet])).resolves.toEqual([]);
     await expect(db.query(`SELECT 1 FROM compute_auth_token WHERE fleet_id = $1`, [at.fleet])).resolves.toEqual([]);
     await expect(value(`joinery_deregister_compute($1, $2)`, [at.fleet, at.compute])).resolves.toBe('not_found');
+  });
+});
+
+// instances.sql ------------------------------------------------------------------------------------------------
+
+/** The health config the instance functions take: a check every 10 s, 50% missing unhealthy, 6 in a row unknown. */
+const HEALTH = '10, 50, 6';
+const REGISTER = `SELECT joinery_register_instance(p_session => $1, p_instance => $2, p_actor_id => $3,
+  p_privileged => $4, p_spawn => $5, p_window_seconds => 180, p_cadence => 10, p_missed => 6) AS v`;
+const UPDATE_INSTANCE = `SELECT joinery_update_instance($1, $2, $3, $4, $5, $6, $7) AS v`;
+const END_INSTANCE = `SELECT joinery_end_instance($1, $2, $3, $4) AS v`;
+const HEALTH_CHECK = `SELECT * FROM joinery_instance_health_check($1, $2, $3, $4, $5, $6, ${HEALTH})`;
+
+async function register(
+  session: string,
+  instance: Record<string, unknown>,
+  actor: string | null,
+  o: { privileged?: boolean; spawn?: boolean } = {},
+): Promise<string> {
+  const [row] = await run(REGISTER, [
+    session,
+    JSON.stringify(instance),
+    actor,
+    o.privileged ?? false,
+    o.spawn ?? false,
+  ]);
+  return row.v as string;
+}
+
+/** The instance's health as reads compute it. */
+async function healthOf(session: string): Promise<string> {
+  const [row] = await run(
+    `SELECT joinery_instance_health(i, p, ${HEALTH}) AS v, joinery_instance_gone(i, p, 10, 6) AS gone
+       FROM session_instance i LEFT JOIN server_process p ON p.id = i.process_id WHERE i.session_id = $1`,
+    [session],
+  );
+  return row.v as string;
+}
+
+async function goneOf(session: string): Promise<boolean> {
+  const [row] = await run(
+    `SELECT joinery_instance_gone(i, p, 10, 6) AS v
+       FROM session_instance i LEFT JOIN server_process p ON p.id = i.process_id WHERE i.session_id = $1`,
+    [session],
+  );
+  return row.v as boolean;
+}
+
+/** Moves an instance's clock: its registration and health checks happened `seconds` earlier (no sleeping). */
+async function ageInstance(session: string, seconds: number): Promise<void> {
+  await db.query(
+    `UPDATE session_instance SET created_at = created_at - make_interval(secs => $2),
+            last_check_at = last_check_at - make_interval(secs => $2),
+            health_checks = ARRAY(SELECT t - make_interval(secs => $2) FROM unnest(health_checks) AS t)
+      WHERE session_id = $1`,
+    [session, seconds],
+  );
+}
+
+async function eventsOf(session: string): Promise<{ kind: string; data: any }[]> {
+  return db.query(`SELECT kind, data FROM session_event WHERE session_id = $1 ORDER BY id`, [session]);
+}
+
+/** A session with a leader seat, on a fleet of its own. */
+async function ledSession(leader: string, fleet?: string): Promise<string> {
+  const session = await newSession();
+  if (fleet) await db.query(`UPDATE game_session SET fleet_id = $2 WHERE id = $1`, [session, fleet]);
+  await seat(session, leader, { role: 'leader' });
+  return session;
+}
+
+describe('instances.sql', () => {
+  it('joinery_register_instance: the leader or a privileged actor registers a host; a live instance stays, a closed or gone one is replaced', async () => {
+    const session = await ledSession('inst-lead');
+    await seat(session, 'inst-member');
+    const host = {
+      host_type: 'dedicated',
+      host_client_id: 'server-client',
+      instance_id: 'i-1',
+      custom_data: { a: '1' },
+    };
+    await expect(register(randomUUID(), host, null, { privileged: true })).resolves.toBe('not_found');
+    await expect(register(session, host, 'inst-member')).resolves.toBe('forbidden');
+    await expect(register(session, host, null)).resolves.toBe('forbidden');
+    await expect(register(session, host, null, { privileged: true })).resolves.toBe('registered');
+    await expect(instanceRow(session)).resolves.toMatchObject({
+      instance_id: 'i-1',
+      host_type: 'dedicated',
+      host_client_id: 'server-client',
+      host_player_id: null,
+      process_id: null,
+      join_status: 'pending',
+      custom_data: { a: '1' },
+      health: 'unknown',
+      health_checks: [],
+    });
+    expect((await eventsOf(session)).at(-1)).toEqual({
+      kind: 'instance_registered',
+      data: { instance_id: 'i-1', host_type: 'dedicated', join_status: 'pending' },
+    });
+    // A retry gets it back: the same instance id, or the same host naming none; anyone else is refused.
+    await expect(register(session, host, null, { privileged: true })).resolves.toBe('existing');
+    const { instance_id: _, ...again } = host;
+    await expect(register(session, again, null, { privileged: true })).resolves.toBe('existing');
+    await expect(register(session, { host_type: 'player', host_player_id: 'inst-lead' }, 'inst-lead')).resolves.toBe(
+      'exists',
+    );
+    // Closed: replaced, from scratch (a new id when none is given).
+    await db.query(`UPDATE session_instance SET join_status = 'closed' WHERE session_id = $1`, [session]);
+    await expect(register(session, { host_type: 'player', host_player_id: 'inst-lead' }, 'inst-lead')).resolves.toBe(
+      'registered',
+    );
+    const replaced = await instanceRow(session);
+    expect(replaced).toMatchObject({ host_type: 'player', host_player_id: 'inst-lead', host_client_id: null });
+    expect(replaced.instance_id).toMatch(/^[0-9a-f-]{36}$/);
+    // Gone (no health check for 6 cadences): replaced too.
+    await expect(register(session, host, null, { privileged: true })).resolves.toBe('exists');
+    await ageInstance(session, 61);
+    await expect(register(session, host, null, { privileged: true })).resolves.toBe('registered');
+    const ended = await newSession({ status: 'TERMINATED' });
+    await expect(register(ended, host, null, { privileged: true })).resolves.toBe('not_found');
+  });
+
+  it('joinery_register_instance with p_spawn: an idle process of the fleet is allocated and pushed CreateGameSession', async () => {
+    const at = await newCompute();
+    const session = await ledSession('spawn-lead', at.fleet);
+    const request = {
+      host_type: 'preallocated',
+      startup_params: { map: 'dust', misc_params: '' },
+      custom_data: { mode: 'ctf' },
+    };
+    await expect(register(session, request, 'spawn-lead', { spawn: true })).resolves.toBe('no_capacity');
+    await expect(instanceRow(session)).resolves.toBeUndefined();
+    const process = await newProcess(at, { port: 7100 });
+    const pushes = await pushesDuring(async () => {
+      await expect(register(session, request, 'spawn-lead', { spawn: true })).resolves.toBe('spawned');
+    });
+    expect(pushes).toEqual([{ p: process.id, a: 'CreateGameSession', s: session }]);
+    await expect(instanceRow(session)).resolves.toMatchObject({
+      instance_id: process.id,
+      host_type: 'preallocated',
+      process_id: process.id,
+      host_process_pid: process.pid,
+      host_server_id: 'host',
+      join_status: 'pending',
+      public_conn_str: '10.0.0.9:7100',
+      startup_params: { map: 'dust', misc_params: '' },
+      custom_data: { mode: 'ctf' },
+    });
+    await expect(sessionRow(session)).resolves.toMatchObject({
+      process_id: process.id,
+      port: 7100,
+      game_session_data: '{"map": "dust", "misc_params": ""}',
+    });
+    // Its process is the health: no RallyHere checks needed.
+    await expect(healthOf(session)).resolves.toBe('healthy');
+    await db.query(`UPDATE server_process SET healthy = false WHERE id = $1`, [process.id]);
+    await expect(healthOf(session)).resolves.toBe('unhealthy');
+    await expect(goneOf(session)).resolves.toBe(false);
+    await db.query(`UPDATE server_process SET status = 'TERMINATED' WHERE id = $1`, [process.id]);
+    await expect(goneOf(session)).resolves.toBe(true);
+    await expect(healthOf(session)).resolves.toBe('unknown');
+  });
+
+  it('joinery_update_instance: the host (or privileged) changes it; an allocated instance must be named by its allocation', async () => {
+    const session = await ledSession('upd-lead');
+    const change = (
+      changes: Record<string, unknown>,
+      actor: string | null,
+      client: string | null,
+      privileged = false,
+      allocation: string | null = null,
+    ) =>
+      run(UPDATE_INSTANCE, [
+        session,
+        JSON.stringify(changes),
+        actor,
+        client,
+        privileged,
+        allocation,
+        'arn-of-session',
+      ]).then(([r]) => r.v as string);
+    await expect(change({ join_status: 'joinable' }, null, 'c', true)).resolves.toBe('no_instance');
+    await register(session, { host_type: 'dedicated', host_client_id: 'host-client' }, null, { privileged: true });
+    await expect(
+      run(UPDATE_INSTANCE, [randomUUID(), '{}', null, 'host-client', false, null, null]),
+    ).resolves.toMatchObject([{ v: 'not_found' }]);
+    await expect(change({ join_status: 'joinable' }, null, 'other-client')).resolves.toBe('forbidden');
+    await expect(change({ join_status: 'joinable' }, 'upd-lead', 'host-client')).resolves.toBe('forbidden');
+    await expect(change({ join_status: 'joinable' }, null, 'host-client', false, 'some-allocation')).resolves.toBe(
+      'allocation_mismatch',
+    );
+    const params = { public_conn_str: '198.51.100.7:7777', private_conn_str: '10.1.1.7:7777', custom_data: { t: 's' } };
+    await expect(
+      change({ join_status: 'joinable', join_params: params, version: '1.2.0', match_id: 'm-1' }, null, 'host-client'),
+    ).resolves.toBe('updated');
+    await expect(instanceRow(session)).resolves.toMatchObject({
+      join_status: 'joinable',
+      public_conn_str: '198.51.100.7:7777',
+      private_conn_str: '10.1.1.7:7777',
+      join_custom_data: { t: 's' },
+      version: '1.2.0',
+      match_id: 'm-1',
+    });
+    await expect(change({ join_status: 'joinable' }, null, 'host-client')).resolves.toBe('unchanged');
+    await expect(change({ custom_data: { k: 'v' } }, null, 'host-client')).resolves.toBe('updated');
+    await expect(instanceRow(session)).resolves.toMatchObject({ custom_data: { k: 'v' }, version: '1.2.0' });
+    await expect(change({ join_status: 'closed' }, 'upd-lead', null, true)).resolves.toBe('updated');
+    expect((await eventsOf(session)).map((e) => e.kind).slice(-4)).toEqual([
+      'instance_registered',
+      'instance_ready',
+      'instance_updated',
+      'instance_ended',
+    ]);
+    await expect(change({ join_status: 'joinable' }, null, 'host-client')).resolves.toBe('no_instance');
+    // A game-server process's instance is allocated: updates name its allocation id.
+    const at = await newCompute();
+    const placed = await ledSession('upd-lead-2', at.fleet);
+    await newProcess(at);
+    await register(placed, { host_type: 'dedicated' }, 'upd-lead-2', { spawn: true });
+    const onPlaced = (allocation: string | null) =>
+      run(UPDATE_INSTANCE, [placed, '{"join_status": "unjoinable"}', null, 'srv', true, allocation, 'arn-placed']).then(
+        ([r]) => r.v as string,
+      );
+    await expect(onPlaced(null)).resolves.toBe('allocation_mismatch');
+    await expect(onPlaced('arn-other')).resolves.toBe('allocation_mismatch');
+    await expect(onPlaced('arn-placed')).resolves.toBe('updated');
+  });
+
+  it('joinery_end_instance: the host closes it, the session stays; a game-server process hosting it ends', async () => {
+    const session = await ledSession('end-lead');
+    await expect(value(`joinery_end_instance($1, 'end-lead', NULL, false)`, [session])).resolves.toBe('no_instance');
+    await register(session, { host_type: 'player', host_player_id: 'end-lead' }, 'end-lead');
+    await seat(session, 'end-member');
+    await expect(run(END_INSTANCE, [session, 'end-member', null, false])).resolves.toEqual([{ v: 'forbidden' }]);
+    await expect(run(END_INSTANCE, [randomUUID(), 'end-lead', null, false])).resolves.toEqual([{ v: 'not_found' }]);
+    await expect(run(END_INSTANCE, [session, 'end-lead', null, false])).resolves.toEqual([{ v: 'ended' }]);
+    await expect(run(END_INSTANCE, [session, 'end-lead', null, false])).resolves.toEqual([{ v: 'already_ended' }]);
+    await expect(instanceRow(session)).resolves.toMatchObject({ join_status: 'closed' });
+    await expect(sessionRow(session)).resolves.toMatchObject({ status: 'ACTIVE' });
+    expect((await eventsOf(session)).at(-1)).toMatchObject({ kind: 'instance_ended' });
+    // On a process: the process is let go of the session, ended and told to terminate; the session stays.
+    const at = await newCompute();
+    const placed = await ledSession('end-lead-2', at.fleet);
+    const process = await newProcess(at);
+    await register(placed, { host_type: 'dedicated' }, 'end-lead-2', { spawn: true });
+    const pushes = await pushesDuring(async () => {
+      await expect(run(END_INSTANCE, [placed, null, 'srv', true])).resolves.toEqual([{ v: 'ended' }]);
+    });
+    expect(pushes).toEqual([{ p: process.id, a: 'TerminateProcess', t: expect.any(Number) }]);
+    await expect(processRow(process.id)).resolves.toMatchObject({
+      status: 'TERMINATED',
+      termination_reason: 'INSTANCE_ENDED',
+      game_session_id: null,
+    });
+    await expect(sessionRow(placed)).resolves.toMatchObject({ status: 'ACTIVE' });
+    await expect(instanceRow(placed)).resolves.toMatchObject({ join_status: 'closed' });
+    // Ending a session closes its instance (joinery_end_session_locked).
+    const other = await ledSession('end-lead-3');
+    await register(other, { host_type: 'dedicated', host_client_id: 'c' }, null, { privileged: true });
+    await run(`SELECT joinery_terminate_session($1, 'X')`, [other]);
+    await expect(instanceRow(other)).resolves.toMatchObject({ join_status: 'closed' });
+  });
+
+  it('joinery_instance_health_check, joinery_instance_health, joinery_instance_gone, joinery_instance_host: checks make the health; silence makes it unhealthy, then unknown', async () => {
+    const session = await ledSession('hc-lead');
+    await register(session, { host_type: 'dedicated', host_client_id: 'hc-client', instance_id: 'hc-1' }, null, {
+      privileged: true,
+    });
+    const check = (health: string, client = 'hc-client', instance = 'hc-1', privileged = false) =>
+      run(HEALTH_CHECK, [session, instance, health, null, client, privileged]).then(([r]) => r);
+    await expect(run(HEALTH_CHECK, [randomUUID(), 'hc-1', 'healthy', null, 'hc-client', false])).resolves.toEqual([
+      { outcome: 'not_found', health: null },
+    ]);
+    await expect(check('healthy', 'hc-client', 'hc-2')).resolves.toEqual({ outcome: 'no_instance', health: null });
+    await expect(check('healthy', 'someone-else')).resolves.toEqual({ outcome: 'forbidden', health: null });
+    // Before any check: unknown. The first check: its own status (no check was expected yet).
+    await expect(healthOf(session)).resolves.toBe('unknown');
+    await expect(check('healthy')).resolves.toEqual({ outcome: 'ok', health: 'healthy' });
+    expect((await eventsOf(session)).at(-1)).toEqual({
+      kind: 'instance_health_changed',
+      data: { instance_id: 'hc-1', instance_health: 'healthy', previous: 'unknown' },
+    });
+    await expect(check('degraded', 'x', 'hc-1', true)).resolves.toEqual({ outcome: 'ok', health: 'degraded' });
+    await expect(check('healthy')).resolves.toEqual({ outcome: 'ok', health: 'healthy' });
+    // Checks every 10 s for a minute: healthy. (Each check recorded, then the clock moved a cadence.)
+    await db.query(`UPDATE session_instance SET health_checks = '{}' WHERE session_id = $1`, [session]);
+    for (let n = 0; n < 6; n++) {
+      await check('healthy');
+      await ageInstance(session, 10);
+    }
+    await expect(instanceRow(session)).resolves.toMatchObject({ health_checks: expect.any(Array) });
+    expect((await instanceRow(session)).health_checks).toHaveLength(6);
+    await expect(healthOf(session)).resolves.toBe('healthy');
+    // The host stops: 20 s after its last check 2 of the 6 checks expected in the window are missing (still
+    // healthy), 30 s after 3 (unhealthy).
+    await ageInstance(session, 10);
+    await expect(healthOf(session)).resolves.toBe('healthy');
+    await ageInstance(session, 10);
+    await expect(healthOf(session)).resolves.toBe('unhealthy');
+    await expect(goneOf(session)).resolves.toBe(false);
+    // 6 checks in a row missing (the last was 60 s ago): unknown, and gone.
+    await ageInstance(session, 30);
+    await expect(healthOf(session)).resolves.toBe('unknown');
+    await expect(goneOf(session)).resolves.toBe(true);
+    // Back: the first check is answered unhealthy (too few checks in the window), though it says healthy.
+    await expect(check('healthy')).resolves.toEqual({ outcome: 'ok', health: 'unhealthy' });
+    // A host that never checks: unhealthy once a check was expected, unknown after 6 cadences.
+    const silent = await ledSession('hc-lead-2');
+    await register(silent, { host_type: 'player', host_player_id: 'hc-lead-2' }, 'hc-lead-2');
+    await ageInstance(silent, 15);
+    await expect(healthOf(silent)).resolves.toBe('unhealthy');
+    await ageInstance(silent, 50);
+    await expect(healthOf(silent)).resolves.toBe('unknown');
+    // Closed: unknown, gone, and no more checks.
+    await db.query(`UPDATE session_instance SET join_status = 'closed' WHERE session_id = $1`, [session]);
+    await expect(healthOf(session)).resolves.toBe('unknown');
+    await expect(check('healthy')).resolves.toEqual({ outcome: 'no_instance', health: null });
+    // Who is the host.
+    const host = (player: string | null, client: string | null, privileged: boolean) =>
+      run(`SELECT joinery_instance_host(i, $2, $3, $4) AS v FROM session_instance i WHERE session_id = $1`, [
+        silent,
+        player,
+        client,
+        privileged,
+      ]).then(([r]) => r.v as boolean);
+    await expect(host('hc-lead-2', null, false)).resolves.toBe(true);
+    await expect(host('hc-lead', null, false)).resolves.toBe(false);
+    await expect(host(null, 'hc-lead-2', false)).resolves.toBe(false);
+    await expect(host(null, null, true)).resolves.toBe(true);
+  });
+
+  it('joinery_sweep_instances: a health change no check made is recorded and sent as an event, once', async () => {
+    const session = await ledSession('sw-lead');
+    await register(session, { host_type: 'dedicated', host_client_id: 'sw', instance_id: 'sw-1' }, null, {
+      privileged: true,
+    });
+    await run(HEALTH_CHECK, [session, 'sw-1', 'healthy', null, 'sw', false]);
+    await ageInstance(session, 45);
+    await expect(value<number>(`joinery_sweep_instances(${HEALTH}, 1000)`)).resolves.toBeGreaterThanOrEqual(1);
+    await expect(instanceRow(session)).resolves.toMatchObject({ health: 'unhealthy' });
+    await expect(value<number>(`joinery_sweep_instances(${HEALTH}, 1000)`)).resolves.toBe(0);
+    await ageInstance(session, 30);
+    await expect(value<number>(`joinery_sweep_instances(${HEALTH}, 1000)`)).resolves.toBe(1);
+    expect((await eventsOf(session)).filter((e) => e.kind === 'instance_health_changed').map((e) => e.data)).toEqual([
+      { instance_id: 'sw-1', instance_health: 'healthy', previous: 'unknown' },
+      { instance_id: 'sw-1', instance_health: 'unhealthy', previous: 'healthy' },
+      { instance_id: 'sw-1', instance_health: 'unknown', previous: 'unhealthy' },
+    ]);
   });
 });
 

@@ -293,7 +293,7 @@ export class SdkEndpoint implements OnApplicationBootstrap, BeforeApplicationShu
         if (
           result.outcome === 'reconnected' &&
           result.gameSessionId &&
-          result.instanceStatus === 'allocated' &&
+          result.joinStatus === 'pending' &&
           result.previousInstance !== this.instanceId
         ) {
           await this.pushCreateGameSession(connection, result.gameSessionId);

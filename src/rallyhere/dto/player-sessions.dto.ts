@@ -89,6 +89,9 @@ export class BrowserSessionInfoDto {
    * Keep secrets out of the custom data of sessions that are listed (docs/decisions.md).
    */
   custom_data: Record<string, string>;
+  /** The health of the session's instance (its game server), when it has one. */
+  @ApiProperty({ enum: ['healthy', 'unhealthy', 'degraded', 'unknown'], required: false })
+  instance_health?: string;
 }
 
 /** RallyHere `BrowserResponse`. `cursor` 0 means this was the last page. */

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { CROSSPLAY_INPUTS, CROSSPLAY_PLATFORMS, INPUTS, PLATFORMS } from '../../crossplay/crossplay.js';
+import { HOST_TYPES, INSTANCE_HEALTHS, JOIN_STATUSES } from '../../session/session-instances.js';
 import { SESSION_PLAYER_STATUSES, type SessionPlayerStatus } from './create-or-join.dto.js';
 
 export class ClientSettingsViewDto {
@@ -54,28 +55,48 @@ export class SessionJoinabilityDto {
 
 /** RallyHere `JoinParams`: how a client connects to the instance. */
 export class JoinParamsDto {
-  /** `host:port` of the game server process. */
+  /** Where players connect, e.g. `host:port` of a game-server process. */
   public_conn_str: string;
   private_conn_str: string;
   custom_data: Record<string, string>;
 }
 
-/** RallyHere `InstanceInfo`: the game server process hosting the session (members only). */
+/** RallyHere `InstanceStartupParams`: what the host starts with (for Unreal, the map and game mode). */
+export class InstanceStartupParamsDto {
+  map: string;
+  mode?: string;
+  misc_params: string;
+  custom_data?: Record<string, string>;
+}
+
+/**
+ * RallyHere `InstanceInfo`: the session's game server. Members (and `session:read:any`) see all of it; others the
+ * limited view, without how to connect, its host or its data (`instance_id`, `host_type`, `join_status`,
+ * `instance_health`, `created`).
+ */
 export class InstanceInfoDto {
   instance_id: string;
-  @ApiProperty({ enum: ['dedicated', 'player', 'standalone', 'preallocated'] })
-  host_type: 'dedicated';
+  /** A game-server process's instance: its game session's GameSessionId. */
+  allocation_id?: string;
+  @ApiProperty({ enum: HOST_TYPES })
+  host_type: string;
+  /** The hosting player (host_type `player`). */
+  host_player_uuid?: string;
   /** The server process's pID (GameLift Server SDK `GAMELIFT_SDK_PROCESS_ID`). */
-  host_dedicated_process_id: string;
+  host_dedicated_process_id?: string;
   /** The compute (host) it runs on (`GAMELIFT_SDK_HOST_ID`). */
-  host_dedicated_server_id: string;
-  @ApiProperty({ enum: ['requested', 'allocated', 'pending', 'joinable', 'unjoinable', 'closed'] })
+  host_dedicated_server_id?: string;
+  @ApiProperty({ enum: JOIN_STATUSES })
   join_status: string;
   join_params?: JoinParamsDto;
-  @ApiProperty({ enum: ['healthy', 'unhealthy', 'degraded', 'unknown'] })
+  instance_startup_params?: InstanceStartupParamsDto;
+  /** The host's version (semver). */
+  version?: string;
+  @ApiProperty({ enum: INSTANCE_HEALTHS })
   instance_health: string;
   created: string;
-  custom_data: Record<string, string>;
+  custom_data?: Record<string, string>;
+  match_id?: string;
 }
 
 /** RallyHere `Session`. */
@@ -94,6 +115,6 @@ export class SessionDto {
   created: string;
   region_id?: string;
   created_by_matchmaking: boolean;
-  /** The game server process hosting the session, for members (templates with `auto_startup_params`). */
+  /** The session's game server (a registered host, or a game-server process); limited for non-members. */
   instance?: InstanceInfoDto;
 }

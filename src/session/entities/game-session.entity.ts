@@ -3,7 +3,6 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 export type GameSessionStatus = 'ACTIVATING' | 'ACTIVE' | 'TERMINATING' | 'TERMINATED' | 'ERROR';
 export type CreationPolicy = 'ACCEPT_ALL' | 'DENY_ALL';
 export type ProtectionPolicy = 'NoProtection' | 'FullProtection';
-export type InstanceStatus = 'allocated' | 'joinable' | 'closed';
 
 /**
  * A session: a RallyHere session and a GameLift game session are the same
@@ -108,10 +107,6 @@ export class GameSessionEntity {
   /** The server process the session was placed on (GameLift Server SDK), if any. */
   @Column({ type: 'uuid', nullable: true })
   processId: string | null;
-
-  /** The placed session's instance: allocated (pushed to its process), joinable (activated), closed. */
-  @Column({ type: 'text', nullable: true })
-  instanceStatus: InstanceStatus | null;
 
   @Column({ type: 'text' })
   createdVia: 'rallyhere' | 'gamelift' | 'admin';

@@ -31,7 +31,7 @@ $fn$;
 -- Outcomes: connected | reconnected | terminated (the pID belongs to an ended process) | no_compute.
 CREATE OR REPLACE FUNCTION joinery_process_connect(
   p_fleet text, p_compute text, p_pid text, p_connection uuid, p_instance text, p_sdk_language text, p_sdk_version text)
-RETURNS TABLE (outcome text, process_id uuid, process_status text, game_session_id uuid, instance_status text,
+RETURNS TABLE (outcome text, process_id uuid, process_status text, game_session_id uuid, join_status text,
                previous_instance text)
 LANGUAGE plpgsql AS $fn$
 #variable_conflict use_column
@@ -63,8 +63,8 @@ BEGIN
   -- Instances holding an older socket of this process stop pushing to it.
   PERFORM joinery_sdk_push(p.id, 'Replaced', jsonb_build_object('c', p_connection));
   RETURN QUERY
-    SELECT 'reconnected', p.id, p.status, p.game_session_id, g.instance_status, p.instance_id
-      FROM (SELECT 1) one LEFT JOIN game_session g ON g.id = p.game_session_id;
+    SELECT 'reconnected', p.id, p.status, p.game_session_id, i.join_status, p.instance_id
+      FROM (SELECT 1) one LEFT JOIN session_instance i ON i.session_id = p.game_session_id AND i.process_id = p.id;
 END
 $fn$;
 
@@ -147,19 +147,38 @@ END
 $fn$;
 
 -- Binds a locked idle process to a session: the session gets the compute's address and the
--- process's port, and the process is pushed CreateGameSession.
+-- process's port, its instance (session_instance, replacing a previous one) is the process, pending
+-- until the server activates it, with `host:port` to connect to, and the process is pushed
+-- CreateGameSession.
 CREATE OR REPLACE FUNCTION joinery_bind_process(p_process uuid, p_session uuid)
 RETURNS void LANGUAGE plpgsql AS $fn$
 DECLARE
   p server_process%ROWTYPE;
   c compute%ROWTYPE;
+  v_host text;
 BEGIN
   SELECT * INTO p FROM server_process WHERE id = p_process;
   SELECT * INTO c FROM compute WHERE fleet_id = p.fleet_id AND name = p.compute_name;
   UPDATE server_process SET game_session_id = p_session, updated_at = now() WHERE id = p_process;
-  UPDATE game_session SET process_id = p_process, instance_status = 'allocated', ip_address = c.ip_address,
+  UPDATE game_session SET process_id = p_process, ip_address = c.ip_address,
                           dns_name = c.dns_name, port = p.port, version = version + 1, updated_at = now()
    WHERE id = p_session;
+  v_host := coalesce(c.ip_address, c.dns_name);
+  INSERT INTO session_instance AS i (session_id, instance_id, host_type, process_id, host_process_pid, host_server_id,
+                                     join_status, public_conn_str, private_conn_str, health)
+  VALUES (p_session, p_process::text, 'dedicated', p_process, p.pid, p.compute_name, 'pending',
+          v_host || ':' || p.port, coalesce(c.ip_address, v_host) || ':' || p.port,
+          CASE WHEN p.healthy THEN 'healthy' ELSE 'unhealthy' END)
+  ON CONFLICT (session_id) DO UPDATE
+    SET instance_id = excluded.instance_id, host_type = excluded.host_type, host_player_id = NULL,
+        host_client_id = NULL, process_id = excluded.process_id, host_process_pid = excluded.host_process_pid,
+        host_server_id = excluded.host_server_id, join_status = 'pending', public_conn_str = excluded.public_conn_str,
+        private_conn_str = excluded.private_conn_str, join_custom_data = '{}', startup_params = NULL, version = NULL,
+        custom_data = '{}', match_id = NULL, reported_health = NULL, last_check_at = NULL, health_checks = '{}',
+        health = excluded.health, created_at = now(), updated_at = now();
+  PERFORM joinery_emit(p_session, 'instance_registered', NULL,
+                       jsonb_build_object('instance_id', p_process::text, 'host_type', 'dedicated',
+                                          'join_status', 'pending'));
   PERFORM joinery_sdk_push(p_process, 'CreateGameSession', jsonb_build_object('s', p_session));
 END
 $fn$;
@@ -239,12 +258,14 @@ END
 $fn$;
 
 -- The SDK's ActivateGameSession: the process's own session becomes ACTIVE (from ACTIVATING) and
--- its instance joinable. Outcomes: activated | already_active | not_this_process | invalid_status.
+-- its instance joinable (events session_activated and instance_ready).
+-- Outcomes: activated | already_active | not_this_process | invalid_status.
 CREATE OR REPLACE FUNCTION joinery_process_activate_session(p_process uuid, p_session uuid)
 RETURNS text LANGUAGE plpgsql AS $fn$
 #variable_conflict use_column
 DECLARE
   g game_session%ROWTYPE;
+  v_status text;
 BEGIN
   PERFORM 1 FROM server_process WHERE id = p_process AND game_session_id = p_session AND status = 'ACTIVE';
   IF NOT FOUND THEN
@@ -254,11 +275,21 @@ BEGIN
   IF g.status NOT IN ('ACTIVATING', 'ACTIVE') THEN
     RETURN 'invalid_status';
   END IF;
-  IF g.instance_status = 'joinable' AND g.status = 'ACTIVE' THEN
+  SELECT join_status INTO v_status FROM session_instance WHERE session_id = p_session AND process_id = p_process
+     FOR UPDATE;
+  IF v_status = 'joinable' AND g.status = 'ACTIVE' THEN
     RETURN 'already_active';
   END IF;
-  UPDATE game_session SET status = 'ACTIVE', instance_status = 'joinable', version = version + 1, updated_at = now()
-   WHERE id = p_session;
+  IF g.status = 'ACTIVATING' THEN
+    UPDATE game_session SET status = 'ACTIVE', version = version + 1, updated_at = now() WHERE id = p_session;
+    PERFORM joinery_emit(p_session, 'session_activated', NULL, '{}');
+  END IF;
+  UPDATE session_instance SET join_status = 'joinable', updated_at = now()
+   WHERE session_id = p_session AND process_id = p_process AND join_status IS DISTINCT FROM 'joinable';
+  IF FOUND THEN
+    PERFORM joinery_emit(p_session, 'instance_ready', NULL,
+                         jsonb_build_object('instance_id', p_process::text, 'join_status', 'joinable'));
+  END IF;
   RETURN 'activated';
 END
 $fn$;
@@ -283,8 +314,8 @@ BEGIN
                             ended_at = now(), updated_at = now(), game_session_id = NULL
    WHERE id = p_process;
   IF p.game_session_id IS NOT NULL THEN
+    -- Ending the session closes its instance (joinery_end_session_locked).
     PERFORM joinery_terminate_session(p.game_session_id, p_reason);
-    UPDATE game_session SET instance_status = 'closed' WHERE id = p.game_session_id;
   END IF;
   IF p_push_terminate THEN
     PERFORM joinery_sdk_push(p_process, 'TerminateProcess',
@@ -303,7 +334,6 @@ RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
   IF EXISTS (SELECT 1 FROM server_process WHERE id = NEW.process_id AND status = 'ACTIVE'
                                               AND game_session_id = NEW.id) THEN
-    UPDATE game_session SET instance_status = 'closed' WHERE id = NEW.id;
     PERFORM joinery_sdk_push(NEW.process_id, 'TerminateProcess',
                              jsonb_build_object('t', (extract(epoch FROM now()) * 1000)::bigint));
   END IF;

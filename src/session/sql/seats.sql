@@ -148,13 +148,15 @@ END
 $$;
 
 -- Ends a session whose row the caller has locked: its occupied seats are completed, its counts and crossplay
--- aggregate reset.
+-- aggregate reset, its instance (if any) closed.
 CREATE OR REPLACE FUNCTION joinery_end_session_locked(p_session uuid, p_reason text) RETURNS void
   LANGUAGE sql
   AS $$
   SELECT joinery_emit(p_session, 'session_ended', NULL, jsonb_build_object('reason', p_reason));
   UPDATE seat SET status = 'COMPLETED', ended_at = now()
    WHERE session_id = p_session AND joinery_seat_occupies(status);
+  UPDATE session_instance SET join_status = 'closed', updated_at = now()
+   WHERE session_id = p_session AND join_status <> 'closed';
   UPDATE session_team SET player_count = 0 WHERE session_id = p_session;
   UPDATE game_session SET status = 'TERMINATED', status_reason = p_reason, terminated_at = now(), player_count = 0,
                           cp_families_all = joinery_cp_all_families(), cp_required_families = 0, cp_inputs_any = 0,
