@@ -128,7 +128,7 @@ export class InstanceController {
    * The session whose instance has this allocation id (a game-server process's instance: its game session's
    * GameSessionId, which the server gets in `OnStartGameSession`), as GET by id shows it to the caller.
    */
-  @Get('v1/session/allocation/:allocation_id')
+  @Get('v1/session/allocation/*allocation_id')
   @ConditionalRead()
   @Auth('session:*', 'session:read:allocation')
   @ApiOperation({ summary: 'Get Session By Allocation Id', operationId: 'get_session_by_allocation_id' })

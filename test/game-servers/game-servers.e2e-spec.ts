@@ -19,7 +19,8 @@ import { join } from 'node:path';
 import { FLEET_ID, gameLiftClient } from '../clients/gamelift.js';
 import { TestGameServer, UpgradeRefused } from '../clients/game-server-sdk.js';
 import { outcome } from '../gamelift/gamelift-helpers.js';
-import { http, loginPlayer, TestDatabase } from '../utils/test-app.js';
+import { expectRallyHereSchema } from '../utils/rallyhere-schemas.js';
+import { http, loginAdmin, loginPlayer, TestDatabase } from '../utils/test-app.js';
 import { eventually, readyServer, registerHost, type SdkInstance, startSdkInstances } from './game-servers-helpers.js';
 
 /**
@@ -513,8 +514,11 @@ describe('Game servers on the GameLift Server SDK 5 protocol (e2e)', () => {
     const view = await http(a.service.url, 'GET', `/session/v1/session/${joined.body.session_id}`, {
       token: player.access_token,
     });
+    expectRallyHereSchema('session', 'Session', view.body);
     expect(view.body.instance).toEqual({
       instance_id: expect.any(String),
+      // The allocation id of a game-server process's instance is its GameSessionId.
+      allocation_id: push.GameSessionId,
       host_type: 'dedicated',
       host_dedicated_process_id: server.pid,
       host_dedicated_server_id: 'rh-host',
@@ -524,13 +528,36 @@ describe('Game servers on the GameLift Server SDK 5 protocol (e2e)', () => {
       created: expect.any(String),
       custom_data: {},
     });
-    // Not for non-members.
+    // Non-members get the limited view: not how to connect, nor who hosts it.
     const stranger = await loginPlayer(b.service.url, 'rh-stranger');
     const seen = await http(a.service.url, 'GET', `/session/v1/session/${joined.body.session_id}`, {
       token: stranger.access_token,
     });
     expect(seen.status).toBe(200);
-    expect(seen.body.instance).toBeUndefined();
+    expectRallyHereSchema('session', 'Session', seen.body);
+    expect(seen.body.instance).toEqual({
+      instance_id: view.body.instance.instance_id,
+      host_type: 'dedicated',
+      join_status: 'joinable',
+      instance_health: 'healthy',
+      created: view.body.instance.created,
+    });
+    // The game server finds its RallyHere session by the GameSessionId OnStartGameSession gave it (unencoded, as the
+    // Unreal SDK sends path values), and updates the instance naming that allocation.
+    const operator = (await loginAdmin(b.service.url)).access_token;
+    const found = await http(b.service.url, 'GET', `/session/v1/session/allocation/${push.GameSessionId as string}`, {
+      token: operator,
+    });
+    expect(found.status).toBe(200);
+    expectRallyHereSchema('session', 'Session', found.body);
+    expect(found.body.session_id).toBe(joined.body.session_id);
+    const updated = await http(a.service.url, 'PATCH', `/session/v1/session/${joined.body.session_id}/instance`, {
+      token: operator,
+      body: { allocation_id: push.GameSessionId, version: '2.0.0', custom_data: { map: 'dust' } },
+    });
+    expect(updated.status).toBe(200);
+    expectRallyHereSchema('session', 'InstanceInfo', updated.body);
+    expect(updated.body).toMatchObject({ version: '2.0.0', custom_data: { map: 'dust' }, join_status: 'joinable' });
     // The last player leaving closes the session: the process is told to end.
     await http(
       b.service.url,

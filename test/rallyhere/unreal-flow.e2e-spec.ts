@@ -6,10 +6,11 @@ import { basic, http, loginAdmin, loginPlayer, TestApp, TestDatabase } from '../
 
 /**
  * The Unreal SDK's session flow as its request sequence, over two Joinery instances sharing one database: a
- * dedicated server creates its session; a client create-or-joins it and reads it; invites a friend through the
- * deprecated `/player/uuid/{uuid}` route; the friend sees the invitation and accepts; the leader kicks a third
- * player. (Registering the server as the session's instance, and `public_conn_str`, come with the game-server
- * work.)
+ * dedicated server creates its session and registers as its instance (POST instance, as the SDK's server
+ * bootstrapper does: `preallocated`, the map and mode), reads the health config, makes the instance joinable with
+ * where to connect, and sends health checks; a client create-or-joins it and reads it, `Session.instance` with its
+ * `public_conn_str`; invites a friend through the deprecated `/player/uuid/{uuid}` route; the friend sees the
+ * invitation and accepts; the leader kicks a third player.
  */
 describe('Unreal SDK session flow on two instances (e2e)', () => {
   let db: TestDatabase;
@@ -31,7 +32,7 @@ describe('Unreal SDK session flow on two instances (e2e)', () => {
     await expectLedgerInvariants(db);
   });
 
-  it('runs server create, create-or-join, read, invite, accept and kick', async () => {
+  it('runs server create, instance registration and health checks, create-or-join, read, invite, accept and kick', async () => {
     const admin = (await loginAdmin(one.baseUrl)).access_token;
     const client = await http(one.baseUrl, 'POST', '/admin/v1/clients', {
       token: admin,
@@ -52,6 +53,44 @@ describe('Unreal SDK session flow on two instances (e2e)', () => {
     });
     expect(created.status).toBe(200);
     const session = created.body.session_id as string;
+
+    // It registers as the session's instance (instance 1), reads the health config, says where to connect and
+    // that it is joinable (instance 2), and sends its first health check (instance 1).
+    const registered = await http(one.baseUrl, 'POST', `/session/v1/session/${session}/instance`, {
+      token: server,
+      body: {
+        host_type: 'preallocated',
+        instance_startup_params: { map: '/Game/Maps/Arena', mode: 'ctf', misc_params: '' },
+      },
+    });
+    expect(registered.status).toBe(200);
+    expectRallyHereSchema('session', 'InstanceInfo', registered.body);
+    expect(registered.body).toMatchObject({ host_type: 'preallocated', join_status: 'pending' });
+    const instanceId = registered.body.instance_id as string;
+    const config = await http(two.baseUrl, 'GET', '/session/v1/instance/health/config', { token: server });
+    expectRallyHereSchema('session', 'InstanceHealthSettingsResponse', config.body);
+    const joinable = await http(two.baseUrl, 'PATCH', `/session/v1/session/${session}/instance`, {
+      token: server,
+      body: {
+        version: '1.0.0',
+        join_params: {
+          public_conn_str: '203.0.113.40:7777',
+          private_conn_str: '10.0.0.40:7777',
+          custom_data: { session_security_token: 'token-1' },
+        },
+        join_status: 'joinable',
+      },
+    });
+    expect(joinable.status).toBe(200);
+    expectRallyHereSchema('session', 'InstanceInfo', joinable.body);
+    const heartbeat = () =>
+      http(one.baseUrl, 'POST', `/session/v1/session/${session}/instance/health`, {
+        token: server,
+        body: { instance_health: 'healthy', instance_id: instanceId },
+      });
+    const firstCheck = await heartbeat();
+    expectRallyHereSchema('session', 'InstanceHealthStatusResponse', firstCheck.body);
+    expect(firstCheck.body).toEqual({ updated_instance_health: 'healthy' });
 
     // A client create-or-joins (instance 1) and lands in it, as its leader; it polls the session.
     const [ada, bea, cal] = [
@@ -76,6 +115,19 @@ describe('Unreal SDK session flow on two instances (e2e)', () => {
     expect(read.body.teams[0].players).toEqual([
       expect.objectContaining({ player_uuid: ada.active_player_uuid, status: 'leader' }),
     ]);
+    // The client reads where to connect from the session's instance.
+    expect(read.body.instance).toMatchObject({
+      instance_id: instanceId,
+      host_type: 'preallocated',
+      join_status: 'joinable',
+      instance_health: 'healthy',
+      version: '1.0.0',
+      join_params: {
+        public_conn_str: '203.0.113.40:7777',
+        private_conn_str: '10.0.0.40:7777',
+        custom_data: { session_security_token: 'token-1' },
+      },
+    });
     const poll = await http(one.baseUrl, 'GET', `/session/v1/session/${session}`, {
       token: ada.access_token,
       headers: { 'if-none-match': read.headers.get('etag')! },
@@ -120,7 +172,11 @@ describe('Unreal SDK session flow on two instances (e2e)', () => {
       { token: ada.access_token },
     );
     expect(kick.status).toBe(204);
+    // The server keeps sending health checks (instance 1): still healthy, nothing for players to hear.
+    expect((await heartbeat()).body).toEqual({ updated_instance_health: 'healthy' });
     const after = await http(one.baseUrl, 'GET', `/session/v1/session/${session}`, { token: bea.access_token });
+    expectRallyHereSchema('session', 'Session', after.body);
+    expect(after.body.instance.join_params.public_conn_str).toBe('203.0.113.40:7777');
     expect(
       after.body.teams[0].players.map((p: { player_uuid: string; status: string }) => [p.player_uuid, p.status]),
     ).toEqual([

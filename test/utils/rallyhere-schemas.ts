@@ -14,11 +14,35 @@ const addFormats = ((formats as unknown as { default?: typeof formats }).default
 ) => void;
 addFormats(ajv);
 ajv.addFormat('semver', /^\d+\.\d+\.\d+([-+].*)?$/);
+/**
+ * The documents say OpenAPI 3.1 (JSON Schema 2020-12), yet a few schemas (`InstanceHealthSettingsResponse`) use the
+ * OpenAPI 3.0 form `exclusiveMinimum: true` beside `minimum: n`, which 2020-12 writes `exclusiveMinimum: n`. They
+ * are read in the 2020-12 form (the same bound), the fixtures themselves left as copied.
+ */
+function as2020(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(as2020);
+  if (typeof node !== 'object' || node === null) return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) out[key] = as2020(value);
+  for (const [flag, bound] of [
+    ['exclusiveMinimum', 'minimum'],
+    ['exclusiveMaximum', 'maximum'],
+  ]) {
+    if (typeof out[flag] === 'boolean') {
+      if (out[flag] === true && typeof out[bound] === 'number') out[flag] = out[bound];
+      else delete out[flag];
+      if (typeof out[flag] === 'number') delete out[bound];
+    }
+  }
+  return out;
+}
+
 for (const [id, file] of [
   ['rh-session', 'rallyhere-session.schemas.json'],
   ['rh-users', 'rallyhere-users.schemas.json'],
 ]) {
-  ajv.addSchema({ ...JSON.parse(readFileSync(join(process.cwd(), 'test', 'fixtures', file), 'utf8')), $id: id });
+  const document = as2020(JSON.parse(readFileSync(join(process.cwd(), 'test', 'fixtures', file), 'utf8')));
+  ajv.addSchema({ ...(document as object), $id: id });
 }
 
 export function expectRallyHereSchema(document: 'session' | 'users', schema: string, value: unknown): void {

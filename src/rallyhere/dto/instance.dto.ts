@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   IsDefined,
   IsIn,
@@ -172,7 +172,13 @@ export class InstanceHealthSettingsResponseDto {
   missed_checks_before_unknown: number;
 }
 
+/**
+ * The allocation id of `GET /session/v1/session/allocation/{allocation_id}`: a GameSessionId has slashes, which
+ * clients send encoded (`%2F`) or not (the Unreal SDK does not encode path values); the route takes the rest of the
+ * path either way.
+ */
 export class AllocationIdParamsDto {
+  @Transform(({ value }: { value: unknown }) => (Array.isArray(value) ? value.join('/') : value))
   @IsString()
   @MinLength(1)
   @MaxLength(128)
