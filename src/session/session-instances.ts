@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InvalidRequest } from '../common/errors.js';
+import { InvalidRequest, PermissionDenied } from '../common/errors.js';
 import { isUuid } from '../common/ids.js';
 import { AppConfig } from '../config/config.js';
 import { Sql } from '../database/sql.js';
@@ -13,7 +13,6 @@ import {
   NotInstanceHost,
   SessionNotFound,
 } from './session.errors.js';
-import { PermissionDenied } from '../common/errors.js';
 
 export const HOST_TYPES = ['dedicated', 'player', 'standalone', 'preallocated'] as const;
 export type HostType = (typeof HOST_TYPES)[number];

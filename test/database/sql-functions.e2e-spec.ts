@@ -2273,7 +2273,8 @@ describe('game-servers.sql', () => {
     const kinds = await db.query(`SELECT kind FROM session_event WHERE session_id = $1 ORDER BY id`, [
       placed.session_id,
     ]);
-    expect(kinds.map((k) => k.kind)).toEqual(['instance_registered', 'session_activated', 'instance_ready']);
+    // (Placed by GameLift with nobody seated, its registration told no one; its activation is recorded.)
+    expect(kinds.map((k) => k.kind)).toEqual(['session_activated', 'instance_ready']);
     await db.query(`UPDATE game_session SET status = 'TERMINATED' WHERE id = $1`, [placed.session_id]);
     await expect(value(activate, [hostId, placed.session_id])).resolves.toBe('invalid_status');
   });
@@ -2513,6 +2514,10 @@ describe('instances.sql', () => {
       await expect(register(session, request, 'spawn-lead', { spawn: true })).resolves.toBe('spawned');
     });
     expect(pushes).toEqual([{ p: process.id, a: 'CreateGameSession', s: session }]);
+    expect((await eventsOf(session)).at(-1)).toEqual({
+      kind: 'instance_registered',
+      data: { instance_id: process.id, host_type: 'preallocated', join_status: 'pending' },
+    });
     await expect(instanceRow(session)).resolves.toMatchObject({
       instance_id: process.id,
       host_type: 'preallocated',

@@ -149,13 +149,16 @@ $fn$;
 -- Binds a locked idle process to a session: the session gets the compute's address and the
 -- process's port, its instance (session_instance, replacing a previous one) is the process, pending
 -- until the server activates it, with `host:port` to connect to, and the process is pushed
--- CreateGameSession.
-CREATE OR REPLACE FUNCTION joinery_bind_process(p_process uuid, p_session uuid)
+-- CreateGameSession. `p_instance` (a RallyHere request for an instance) may give the instance's
+-- instance_id, host_type, startup_params and custom_data.
+CREATE OR REPLACE FUNCTION joinery_bind_process(p_process uuid, p_session uuid, p_instance jsonb DEFAULT '{}')
 RETURNS void LANGUAGE plpgsql AS $fn$
 DECLARE
   p server_process%ROWTYPE;
   c compute%ROWTYPE;
   v_host text;
+  v_id text := coalesce(p_instance->>'instance_id', p_process::text);
+  v_type text := coalesce(p_instance->>'host_type', 'dedicated');
 BEGIN
   SELECT * INTO p FROM server_process WHERE id = p_process;
   SELECT * INTO c FROM compute WHERE fleet_id = p.fleet_id AND name = p.compute_name;
@@ -165,20 +168,25 @@ BEGIN
    WHERE id = p_session;
   v_host := coalesce(c.ip_address, c.dns_name);
   INSERT INTO session_instance AS i (session_id, instance_id, host_type, process_id, host_process_pid, host_server_id,
-                                     join_status, public_conn_str, private_conn_str, health)
-  VALUES (p_session, p_process::text, 'dedicated', p_process, p.pid, p.compute_name, 'pending',
-          v_host || ':' || p.port, coalesce(c.ip_address, v_host) || ':' || p.port,
-          CASE WHEN p.healthy THEN 'healthy' ELSE 'unhealthy' END)
+                                     join_status, public_conn_str, private_conn_str, startup_params, custom_data,
+                                     health)
+  VALUES (p_session, v_id, v_type, p_process, p.pid, p.compute_name, 'pending',
+          v_host || ':' || p.port, coalesce(c.ip_address, v_host) || ':' || p.port, p_instance->'startup_params',
+          coalesce(p_instance->'custom_data', '{}'), CASE WHEN p.healthy THEN 'healthy' ELSE 'unhealthy' END)
   ON CONFLICT (session_id) DO UPDATE
     SET instance_id = excluded.instance_id, host_type = excluded.host_type, host_player_id = NULL,
         host_client_id = NULL, process_id = excluded.process_id, host_process_pid = excluded.host_process_pid,
         host_server_id = excluded.host_server_id, join_status = 'pending', public_conn_str = excluded.public_conn_str,
-        private_conn_str = excluded.private_conn_str, join_custom_data = '{}', startup_params = NULL, version = NULL,
-        custom_data = '{}', match_id = NULL, reported_health = NULL, last_check_at = NULL, health_checks = '{}',
-        health = excluded.health, created_at = now(), updated_at = now();
-  PERFORM joinery_emit(p_session, 'instance_registered', NULL,
-                       jsonb_build_object('instance_id', p_process::text, 'host_type', 'dedicated',
-                                          'join_status', 'pending'));
+        private_conn_str = excluded.private_conn_str, join_custom_data = '{}',
+        startup_params = excluded.startup_params, version = NULL, custom_data = excluded.custom_data, match_id = NULL,
+        reported_health = NULL, last_check_at = NULL, health_checks = '{}', health = excluded.health,
+        created_at = now(), updated_at = now();
+  -- An event for the players seated (a RallyHere session's creator or leader); a GameLift placement has none to
+  -- tell, and its 50-at-once placements need not queue on the event lock.
+  IF EXISTS (SELECT 1 FROM seat WHERE session_id = p_session AND joinery_seat_occupies(status)) THEN
+    PERFORM joinery_emit(p_session, 'instance_registered', NULL,
+                         jsonb_build_object('instance_id', v_id, 'host_type', v_type, 'join_status', 'pending'));
+  END IF;
   PERFORM joinery_sdk_push(p_process, 'CreateGameSession', jsonb_build_object('s', p_session));
 END
 $fn$;

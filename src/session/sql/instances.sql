@@ -105,12 +105,7 @@ BEGIN
       RETURN 'no_capacity';
     END IF;
     UPDATE game_session SET game_session_data = (p_instance->'startup_params')::text WHERE id = p_session;
-    PERFORM joinery_bind_process(v_process, p_session);
-    UPDATE session_instance
-       SET instance_id = coalesce(p_instance->>'instance_id', instance_id), host_type = p_instance->>'host_type',
-           startup_params = p_instance->'startup_params',
-           custom_data = coalesce(p_instance->'custom_data', '{}')
-     WHERE session_id = p_session;
+    PERFORM joinery_bind_process(v_process, p_session, p_instance);
     RETURN 'spawned';
   END IF;
   INSERT INTO session_instance (session_id, instance_id, host_type, host_player_id, host_client_id, join_status,
