@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { eventually } from '../utils/eventually.js';
 import { expectLedgerInvariants } from '../utils/invariants.js';
 import { expectRallyHereSchema } from '../utils/rallyhere-schemas.js';
@@ -470,6 +472,35 @@ describe('RallyHere instances (e2e)', () => {
     expect(created.status).toBe(201);
     return name;
   }
+
+  it("declares each instance operation's permissions as RallyHere's description names them", async () => {
+    const official = (
+      JSON.parse(readFileSync(join(process.cwd(), 'test', 'fixtures', 'rallyhere-operations.json'), 'utf8')) as {
+        documents: Record<string, { operations: { operationId: string; permissions?: string[] }[] }>;
+      }
+    ).documents['rallyhere-session.openapi.json'].operations;
+    const explorer = await http(service.baseUrl, 'GET', '/docs-json');
+    const declared = new Map<string, string[]>();
+    for (const item of Object.values(explorer.body.paths as Record<string, Record<string, any>>)) {
+      for (const operation of Object.values(item)) {
+        if (operation?.operationId) declared.set(operation.operationId, operation['x-required-permissions']);
+      }
+    }
+    const operations = [
+      'create_instance_request',
+      'update_instance_info',
+      'end_instance',
+      'instance_health_check',
+      'instance_health_config',
+      'get_session_by_allocation_id',
+    ];
+    for (const id of operations) {
+      expect({ id, permissions: declared.get(id) }).toEqual({
+        id,
+        permissions: official.find((o) => o.operationId === id)!.permissions,
+      });
+    }
+  });
 
   it('refuses tokens without the operation permission (403 insufficient_permissions)', async () => {
     const { session } = await hostedSession();
