@@ -96,7 +96,7 @@ describe('SigV4 verification', () => {
       const query = queries[i % queries.length] as Record<string, string | string[]>;
       const signer = new SignatureV4({ service: 'gamelift', region: 'us-west-2', credentials: KEY, sha256: Sha256 });
       const rawQuery = new URLSearchParams(
-        Object.entries(query).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x) => [k, x])),
+        Object.entries(query).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x): [string, string] => [k, x])),
       ).toString();
       const signed = await signer.sign(
         {
