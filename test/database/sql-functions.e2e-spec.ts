@@ -2408,7 +2408,7 @@ async function register(
 /** The instance's health as reads compute it. */
 async function healthOf(session: string): Promise<string> {
   const [row] = await run(
-    `SELECT joinery_instance_health(i, p, ${HEALTH}) AS v, joinery_instance_gone(i, p, 10, 6) AS gone
+    `SELECT joinery_instance_health(i, p, ${HEALTH}) AS v
        FROM session_instance i LEFT JOIN server_process p ON p.id = i.process_id WHERE i.session_id = $1`,
     [session],
   );
