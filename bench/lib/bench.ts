@@ -308,7 +308,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         const seats = options.largeSeats ?? 1_000_000;
         log(`large database: writing ${sessions} ended sessions and ${seats} completed seats`);
         const { types, regions } = spreadTypes('large', TYPE_SETS);
-        const sizesMiB = await fillLargeDatabase(db, {
+        const { sizesMiB, checkpoint } = await fillLargeDatabase(db, {
           sessions,
           seats,
           types: [...types, PROBE_TYPE],
@@ -323,9 +323,13 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
           endedSeats: seats,
           fillMs,
           sizesMiB,
+          checkpoint,
           joinBuffers: { before, after },
         };
-        log(`large database: written in ${fillMs} ms (${JSON.stringify(sizesMiB)} MiB)`);
+        log(
+          `large database: written in ${fillMs} ms (${JSON.stringify(sizesMiB)} MiB)` +
+            (checkpoint ? ', checkpointed' : '; CHECKPOINT not permitted'),
+        );
         log(`large database: buffers per create-or-join before ${before.join(' ')}, after ${after.join(' ')}`);
       }
       await serviceRuns(

@@ -11,6 +11,13 @@ function median(values: number[]): number {
   return sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)] : NaN;
 }
 
+/** CPU ms per request of the service's closed run of a scenario, its processes and PostgreSQL's backends together. */
+function joinCpu(result: BenchResult, scenario: 'spread' | 'large'): number | null {
+  const run = result.runs.find((r) => r.scenario === scenario && r.target === 'service' && r.mode === 'closed');
+  const { processMsPerRequest: a, postgresMsPerRequest: b } = run?.cpu ?? {};
+  return a === null || a === undefined || b === null || b === undefined ? null : a + b;
+}
+
 function fixed(value: number | null | undefined, digits: number): string {
   return value === null || value === undefined || Number.isNaN(value) ? '–' : value.toFixed(digits);
 }
@@ -57,7 +64,11 @@ function runsTable(result: BenchResult): string {
   for (const run of result.runs) {
     if (run.mode !== 'closed') continue;
     const open = result.runs.find((r) => r.scenario === run.scenario && r.target === run.target && r.mode === 'open');
-    for (const [kind, k] of Object.entries(run.load.kinds)) {
+    // The primary request first, then the others in the order they were first measured.
+    const kinds = Object.entries(run.load.kinds).sort(
+      ([a], [b]) => Number(b === run.primaryKind) - Number(a === run.primaryKind),
+    );
+    for (const [kind, k] of kinds) {
       const primary = kind === run.primaryKind;
       const o = open?.load.kinds[kind];
       const errors = [errorsOf(run, kind), open && errorsOf(open, kind) ? `open: ${errorsOf(open, kind)}` : '']
@@ -144,11 +155,14 @@ export function formatTable(result: BenchResult): string {
     `- table maintenance: ${c.maintenance}`,
     ...(large
       ? [
-          `- large database: ${large.endedSessions} ended sessions and ${large.endedSeats} seats written in ${(large.fillMs / 1000).toFixed(1)} s ` +
+          `- large database: ${large.endedSessions} ended sessions and ${large.endedSeats} seats written in ${(large.fillMs / 1000).toFixed(1)} s` +
+            `${large.checkpoint ? ', checkpointed' : ' (no CHECKPOINT: not permitted)'} ` +
             `(${Object.entries(large.sizesMiB)
               .map(([t, mb]) => `${t} ${mb} MiB`)
               .join(', ')}); shared buffers one create-or-join touches (probe, median of the last 4): ` +
-            `${median(large.joinBuffers.before.slice(-4))} before the fill, ${median(large.joinBuffers.after.slice(-4))} after`,
+            `${median(large.joinBuffers.before.slice(-4))} before the fill, ${median(large.joinBuffers.after.slice(-4))} after; ` +
+            `CPU ms per create-or-join through the service (its processes + PostgreSQL's), closed loops: ` +
+            `${fixed(joinCpu(result, 'spread'), 2)} in spread, ${fixed(joinCpu(result, 'large'), 2)} in large`,
         ]
       : []),
     '',

@@ -100,6 +100,8 @@ export interface BenchResult {
       fillMs: number;
       /** Table sizes after the fill, indexes included, in MiB. */
       sizesMiB: Record<string, number>;
+      /** Whether the fill ended with a CHECKPOINT (superuser or pg_checkpoint only). */
+      checkpoint: boolean;
       /**
        * Shared buffers each probe create-or-join touched (EXPLAIN ANALYZE BUFFERS, one connection, players of
        * a type of its own), before the fill and after it (players who then have a history): the first ones
