@@ -20,6 +20,14 @@ function int(name: string, fallback: number, min: number, max: number): number {
   return value;
 }
 
+function fraction(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!(value > 0 && value <= 1)) throw new Error(`${name} must be a number in (0, 1] (got ${raw})`);
+  return value;
+}
+
 async function main(): Promise<void> {
   // dist/bench/run.js → the repository root.
   const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -42,6 +50,9 @@ async function main(): Promise<void> {
     warmupMs: int('BENCH_WARMUP_S', 2, 0, 60) * 1000,
     players: int('BENCH_PLAYERS', 30_000, 10, 200_000),
     scenarios,
+    largeSessions: int('BENCH_LARGE_SESSIONS', 200_000, 1, 10_000_000),
+    largeSeats: int('BENCH_LARGE_SEATS', 1_000_000, 1, 50_000_000),
+    openLoopFraction: fraction('BENCH_OPEN_LOOP_FRACTION', 0.5),
     keepDatabase: process.env.BENCH_KEEP_DATABASE === 'true',
     keepWork: process.env.BENCH_KEEP_LOG === 'true',
     // BENCH_SERVICE_<NAME>=value sets the service's <NAME> (e.g. BENCH_SERVICE_LOG_REQUESTS=errors).
@@ -58,9 +69,10 @@ async function main(): Promise<void> {
   console.log(`\n${formatTable(result)}\n`);
   const dir = join(root, 'bench', 'results');
   await mkdir(dir, { recursive: true });
-  const file = join(dir, `${result.date.slice(0, 19).replace(/:/g, '-')}.json`);
-  await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
-  console.log(`written to ${file}`);
+  const file = join(dir, `${result.date.slice(0, 19).replace(/:/g, '-')}`);
+  await writeFile(`${file}.json`, `${JSON.stringify(result, null, 2)}\n`);
+  await writeFile(`${file}.md`, `${formatTable(result)}\n`);
+  console.log(`written to ${file}.json and ${file}.md`);
   if (profileDir) console.log(`CPU profiles in ${profileDir}`);
   if (!result.ok) process.exitCode = 1;
 }

@@ -1,30 +1,63 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { ledgerViolations } from './invariants.js';
-import { HttpTarget, type LoadBounds, type LoadResult, Recorder, runLoad } from './load.js';
+import { fillLargeDatabase, probeJoins } from './large-database.js';
+import { HttpTarget, type LoadBounds, runLoad, runOpenLoop } from './load.js';
+import { CpuMeter } from './meter.js';
 import { createDatabase, dropDatabase, findPostgres } from './postgres.js';
-import { type ServiceProcess, startService } from './service.js';
+import { type BenchResult, type RunMode, SCENARIOS, type ScenarioName, type ScenarioRun } from './results.js';
+import { BARE_READY, type ServiceProcess, startService } from './service.js';
 import { BENCH_ACCESS_KEY, GameLiftTarget } from './sigv4.js';
+import { errorCount, evaluateTargets } from './targets.js';
+import {
+  bareLogins,
+  baselineJoins,
+  baselineReservations,
+  benchTemplates,
+  createGameSessions,
+  FLEET,
+  GAMELIFT_SEATS,
+  JOIN_BODY,
+  LOCATION,
+  type JoinScenario,
+  type Player,
+  playerColumns,
+  PROBE_TYPE,
+  type Query,
+  serviceJoins,
+  serviceLogins,
+  serviceReservations,
+  type SqlPlayerColumns,
+  spreadTypes,
+  TYPE_SETS,
+  type Workload,
+} from './workloads.js';
 
-export const SCENARIOS = ['hot', 'spread', 'mixed', 'gamelift'] as const;
-export type ScenarioName = (typeof SCENARIOS)[number];
+export { SCENARIOS, type BenchResult, type ScenarioName } from './results.js';
 
 export interface BenchOptions {
   /** Repository root, holding the compiled service in `dist/`. */
   root: string;
-  /** Service workers (`WEB_CONCURRENCY`). */
+  /** The compiled bare server, relative to the root (default `dist/bench/bare-server.js`). */
+  bareServerScript?: string;
+  /** Service workers (`WEB_CONCURRENCY`), and the bare server's. */
   workers: number;
-  /** `DATABASE_POOL_SIZE` of each worker; the baseline pool has `workers × poolSize` connections. */
+  /** `DATABASE_POOL_SIZE` of each worker; the SQL baseline's pool has `workers × poolSize` connections. */
   poolSize: number;
   concurrency: number;
   durationMs: number;
   warmupMs: number;
-  /** Players logged in before the scenarios; each scenario seats each player at most once. */
+  /** Players logged in before the scenarios; each scenario seats each player at most once per run. */
   players: number;
   scenarios: readonly ScenarioName[];
+  /** The large database's history: ended sessions and their completed seats (default 200 000 and 1 000 000). */
+  largeSessions?: number;
+  largeSeats?: number;
+  /** The open loop's offered rate, as a fraction of the closed loop's throughput (default 0.5). */
+  openLoopFraction?: number;
   /** Use this (migrated or empty) database as it is instead of creating one. */
   databaseUrl?: string;
   /** Keep the database the run created. */
@@ -39,113 +72,28 @@ export interface BenchOptions {
   log: (line: string) => void;
 }
 
-export interface ScenarioRun {
-  scenario: ScenarioName;
-  /** `service`: HTTP through Joinery; `baseline`: the same SQL function straight from a `pg` pool. */
-  target: 'service' | 'baseline';
-  description: string;
-  concurrency: number;
-  load: LoadResult;
-  /** The request kind the ratio and the summary table use. */
-  primaryKind: string;
-  checks: {
-    invariantsHold: boolean;
-    violations: Record<string, Record<string, unknown>[]>;
-    /** 200 answers whose seat is not in the session they named (must be 0). */
-    answersWithoutSeat: number;
-    answersChecked: number;
-    sessions: number;
-    /** Sessions with free seats left (at most one per type and region when packing is perfect). */
-    sessionsNotFull: number;
-  };
-}
-
-export interface BenchResult {
-  date: string;
-  machine: {
-    cpus: number;
-    cpuModel: string;
-    memoryGiB: number;
-    node: string;
-    postgres: string;
-    postgresSettings: Record<string, string>;
-    loadGeneratorSharesCpus: true;
-  };
-  config: {
-    workers: number;
-    poolSizePerWorker: number;
-    baselinePoolSize: number;
-    concurrency: number;
-    durationMs: number;
-    warmupMs: number;
-    players: number;
-    postgresSource: string;
-    maintenance: string;
-  };
-  runs: ScenarioRun[];
-  /** service req/s ÷ baseline req/s of the same scenario. */
-  ratios: Partial<Record<ScenarioName, number>>;
-  ok: boolean;
-}
-
-const SEATS = 8;
+/** A bound on a baseline's tasks (its players are new ids): it only guards against a runaway run. */
 const BASELINE_MAX_TASKS = 500_000;
-const SPREAD_TYPES = 10;
-const SPREAD_REGIONS = 5;
+/** The tables the scenarios write, which autovacuum would keep vacuumed and analyzed. */
+const WRITTEN_TABLES = 'game_session, session_team, seat, session_event, player';
+/** Joins the large database's probe measures before the fill and after it (the first ones warm its connection). */
+const PROBES = 6;
+const PROBE_REGION = 'region-0';
 const CLIENT = { clientId: 'bench-game-client', secret: randomBytes(18).toString('base64url') };
-const JOIN_BODY = {
-  client_version: '1.0.0',
-  client_settings: { platform: 'Steam', input: 'keyboardandmouse' },
-};
-/** What the service passes for sessions it creates (GAMELIFT_FLEET_ID and GAMELIFT_REGION defaults). */
-const FLEET = 'fleet-joinery';
-const LOCATION = 'us-east-1';
-
-function template(): Record<string, unknown> {
-  return {
-    engine_session_type: 'Game',
-    can_be_created_by_players_directly: true,
-    attempt_auto_join: true,
-    default_public: true,
-    keep_alive_on_empty: false,
-    num_teams: 1,
-    players_per_team: SEATS,
-  };
-}
-
-/** Session types of the run: each scenario, service and baseline, has types of its own. */
-function benchTemplates(): Record<string, unknown> {
-  const types: Record<string, unknown> = {};
-  for (const target of ['svc', 'base']) {
-    types[`bench-hot-${target}`] = template();
-    types[`bench-mixed-${target}`] = template();
-    for (let t = 0; t < SPREAD_TYPES; t++) types[`bench-spread-${target}-${t}`] = template();
-  }
-  return { templates: types };
-}
-
-/** The (type, region) a task joins, for a scenario and target. */
-function placement(scenario: ScenarioName, target: 'svc' | 'base', index: number): { type: string; region?: string } {
-  if (scenario !== 'spread') return { type: `bench-${scenario}-${target}` };
-  const combo = index % (SPREAD_TYPES * SPREAD_REGIONS);
-  return {
-    type: `bench-spread-${target}-${combo % SPREAD_TYPES}`,
-    region: `region-${Math.floor(combo / SPREAD_TYPES)}`,
-  };
-}
-
-interface Player {
-  token: string;
-  uuid: string;
-}
+const BENCH_PLAYER_ROLE = 'bench-player';
 
 /**
- * The whole benchmark: a database of its own, the compiled service as a
- * cluster of real processes, players logged in, then each scenario against
- * the service and against the baseline, each followed by the invariant check.
+ * The whole benchmark: a database of its own, the compiled service and the
+ * bare server as clusters of real processes, players logged in, then each
+ * scenario through the service (closed loop, then open loop at half its
+ * throughput), through the bare server and straight at SQL, each run followed
+ * by the invariant check. The large database comes last: it first writes its
+ * history, which every later run would carry.
  */
 export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const { log } = options;
+  const scenarios = [...options.scenarios].sort((a, b) => SCENARIOS.indexOf(a) - SCENARIOS.indexOf(b));
+  const openLoopFraction = options.openLoopFraction ?? 0.5;
   const work = await mkdtemp(join(tmpdir(), 'joinery-bench-'));
   const templatesFile = join(work, 'templates.json');
   await writeFile(templatesFile, JSON.stringify(benchTemplates()));
@@ -156,9 +104,13 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   log(options.databaseUrl ? 'database: as given' : `database: ${dbName} on the ${postgres!.source}`);
 
   const db = new pg.Pool({ connectionString: databaseUrl, max: 4 });
-  const query = async (sql: string, params: unknown[] = []) => (await db.query(sql, params)).rows;
+  const query: Query = async (sql, params = []) => (await db.query(sql, params)).rows;
+  const sqlPoolSize = options.workers * options.poolSize;
   let service: ServiceProcess | undefined;
+  let bare: ServiceProcess | undefined;
   let http: HttpTarget | undefined;
+  let bareHttp: HttpTarget | undefined;
+  let sqlPool: pg.Pool | undefined;
   try {
     const env: Record<string, string> = {
       NODE_ENV: 'production',
@@ -182,17 +134,39 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     };
     const nodeArgs = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
     const logFile = join(work, 'service.log');
-    service = await startService({ root: options.root, env, logFile, nodeArgs });
-    log(`service: ${options.workers} workers at ${service.url} (log ${logFile})`);
+    // The bare server only calls the functions the service's start applies: both start side by side.
+    const bareLog = join(work, 'bare-server.log');
+    const started = await Promise.allSettled([
+      startService({ root: options.root, env, logFile, nodeArgs }),
+      startService({
+        root: options.root,
+        script: options.bareServerScript ?? 'dist/bench/bare-server.js',
+        ready: BARE_READY,
+        env: {
+          DATABASE_URL: databaseUrl,
+          DATABASE_POOL_SIZE: String(options.poolSize),
+          WEB_CONCURRENCY: String(options.workers),
+        },
+        logFile: bareLog,
+      }),
+    ]);
+    if (started[0].status === 'fulfilled') service = started[0].value;
+    if (started[1].status === 'fulfilled') bare = started[1].value;
+    for (const outcome of started) if (outcome.status === 'rejected') throw outcome.reason;
+    const [serviceUrl, servicePid] = [service!.url, service!.pid];
+    const [bareUrl, barePid] = [bare!.url, bare!.pid];
+    log(`service: ${options.workers} workers at ${serviceUrl} (log ${logFile})`);
+    log(`bare server: ${options.workers} workers at ${bareUrl} (log ${bareLog})`);
 
     // The benchmark principal: players whose role holds ratelimit:exempt.
     await query(
       `INSERT INTO role (name, permissions, description, builtin)
-       SELECT 'bench-player', permissions || ARRAY['ratelimit:exempt'], 'Benchmark players (not rate limited)', false
+       SELECT $1, permissions || ARRAY['ratelimit:exempt'], 'Benchmark players (not rate limited)', false
          FROM role WHERE name = 'player'
        ON CONFLICT (name) DO UPDATE SET permissions = EXCLUDED.permissions`,
+      [BENCH_PLAYER_ROLE],
     );
-    await query(`UPDATE auth_client SET player_role = 'bench-player' WHERE client_id = $1`, [CLIENT.clientId]);
+    await query(`UPDATE auth_client SET player_role = $2 WHERE client_id = $1`, [CLIENT.clientId, BENCH_PLAYER_ROLE]);
     // And the game server's access key, for the GameLift scenario.
     await query(
       `INSERT INTO role (name, permissions, description, builtin)
@@ -202,58 +176,181 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     );
     await query(`UPDATE access_key SET role = 'bench-server' WHERE id = $1`, [BENCH_ACCESS_KEY.accessKeyId]);
 
-    http = new HttpTarget(service.url, options.concurrency);
-    const players = await login(http, options.players, Math.min(options.concurrency, 32), log);
+    http = new HttpTarget(serviceUrl, options.concurrency);
+    bareHttp = new HttpTarget(bareUrl, options.concurrency);
+    const basic = `Basic ${Buffer.from(`${CLIENT.clientId}:${CLIENT.secret}`).toString('base64')}`;
+    const players = await login(http, basic, options.players, 32, log);
+    sqlPool = new pg.Pool({ connectionString: databaseUrl, max: sqlPoolSize });
+    // Open the baseline's connections before measuring, as the service's pools are.
+    const clients = await Promise.all(Array.from({ length: sqlPoolSize }, () => sqlPool!.connect()));
+    clients.forEach((c) => c.release());
+
+    // A server with autovacuum off never cleans or analyzes the benchmark's tables; what autovacuum would have
+    // done is done here, outside the measured windows: VACUUM ANALYZE between scenarios and ANALYZE as each
+    // warm-up ends (autovacuum analyzes a table once a tenth of it changed, so the plans see the run's own rows,
+    // not the previous scenario's mix of occupied and ended seats).
+    const [{ setting: autovacuum }] = await query(`SELECT setting FROM pg_settings WHERE name = 'autovacuum'`);
+    const maintain = autovacuum === 'off';
+    if (maintain)
+      log(
+        `autovacuum is off on this server: VACUUM ANALYZE ${WRITTEN_TABLES} before each scenario, ANALYZE after each warm-up`,
+      );
+    // (No warm-up, as in the smoke test: no ANALYZE at its end either.)
+    const analyze =
+      maintain && options.warmupMs > 0
+        ? async () => {
+            await query(`ANALYZE ${WRITTEN_TABLES}`);
+          }
+        : undefined;
 
     const runs: ScenarioRun[] = [];
-    const bounds: LoadBounds = {
+    const closed: LoadBounds = {
       concurrency: options.concurrency,
       durationMs: options.durationMs,
       warmupMs: options.warmupMs,
       maxTasks: options.players,
     };
-    let sqlArgs: SqlPlayerColumns | undefined;
-    // A server with autovacuum off never cleans or analyzes the benchmark's tables; what autovacuum would
-    // have done is done here between scenarios (outside the measured windows), and the report says so.
-    const [{ setting: autovacuum }] = await query(`SELECT setting FROM pg_settings WHERE name = 'autovacuum'`);
-    const maintain = autovacuum === 'off';
-    if (maintain) log('autovacuum is off on this server: VACUUM ANALYZE before each scenario');
-    for (const scenario of options.scenarios) {
-      if (maintain) await query('VACUUM ANALYZE');
+    /** One run of a workload: closed loop, or open loop at `rate`; CPU over the measured window; the checks. */
+    const measure = async (workload: Workload, mode: RunMode, rootPid: number | undefined, rate?: number) => {
+      const meter = new CpuMeter(query, rootPid);
+      const maxTasks = Math.min(workload.maxTasks, BASELINE_MAX_TASKS);
+      const load =
+        mode === 'closed'
+          ? await runLoad({ ...closed, maxTasks }, (i, r) => workload.task(i, r), { meter, afterWarmup: analyze })
+          : await runOpenLoop(
+              { ratePerS: rate!, durationMs: options.durationMs, warmupMs: options.warmupMs, maxTasks },
+              (i, r, due) => workload.task(i, r, due),
+              { meter, afterWarmup: analyze },
+            );
+      const run: ScenarioRun = {
+        scenario: workload.scenario,
+        target: workload.target,
+        mode,
+        description: workload.description,
+        concurrency: options.concurrency,
+        ...(rate === undefined ? {} : { offeredRps: rate }),
+        load,
+        primaryKind: workload.primaryKind,
+        cpu: meter.reading(load.windowRequests),
+        checks: await workload.check(),
+      };
+      runs.push(run);
+      log(line(run));
+      return run;
+    };
+    /** The service's closed loop, then its open loop at a fraction of the closed loop's throughput. */
+    const serviceRuns = async (closedLoop: Workload, openLoop: Workload) => {
+      const saturated = await measure(closedLoop, 'closed', servicePid);
+      const rps = saturated.load.kinds[saturated.primaryKind]?.rps ?? 0;
+      await measure(openLoop, 'open', servicePid, Math.max(1, Math.round(rps * openLoopFraction * 10) / 10));
+    };
+
+    let columns: SqlPlayerColumns | undefined;
+    let largeDatabase: BenchResult['config']['largeDatabase'];
+    for (const scenario of scenarios) {
+      if (maintain) await query(`VACUUM ANALYZE ${WRITTEN_TABLES}`);
       if (scenario === 'gamelift') {
-        const gamelift = new GameLiftTarget(http, service.url);
-        const [serviceRun, baselineRun] = await gameLiftScenarios(gamelift, databaseUrl, options, bounds, query, log);
-        runs.push(serviceRun, baselineRun);
-        log(line(serviceRun));
-        log(line(baselineRun));
+        const gamelift = new GameLiftTarget(http, serviceUrl);
+        const count = Math.max(options.concurrency, Math.ceil(options.players / GAMELIFT_SEATS));
+        const started = performance.now();
+        const sessions = await createGameSessions(gamelift, count);
+        log(
+          `created and activated ${TYPE_SETS.length * count} game sessions of ${GAMELIFT_SEATS} seats ` +
+            `(${Math.round(performance.now() - started)} ms)`,
+        );
+        await serviceRuns(
+          serviceReservations(gamelift, sessions.svc, query),
+          serviceReservations(gamelift, sessions.open, query),
+        );
+        await measure(
+          baselineReservations({ target: 'bare', http: bareHttp }, sessions.bare, query),
+          'closed',
+          barePid,
+        );
+        await measure(
+          baselineReservations({ target: 'sql', pool: sqlPool, poolSize: sqlPoolSize }, sessions.base, query),
+          'closed',
+          undefined,
+        );
         continue;
       }
-      const serviceRun = await serviceScenario(scenario, http, players, bounds, query);
-      runs.push(serviceRun);
-      log(line(serviceRun));
-      if (scenario === 'mixed') continue;
-      sqlArgs ??= await playerColumns(query);
-      // The baseline needs no players; its bound on count only guards against a runaway run.
-      const baselineRun = await baselineScenario(
-        scenario,
-        databaseUrl,
-        options.workers * options.poolSize,
-        sqlArgs,
-        { ...bounds, maxTasks: BASELINE_MAX_TASKS },
-        query,
-      );
-      runs.push(baselineRun);
-      log(line(baselineRun));
-    }
-
-    const ratios: BenchResult['ratios'] = {};
-    for (const scenario of options.scenarios) {
-      const s = runs.find((r) => r.scenario === scenario && r.target === 'service');
-      const b = runs.find((r) => r.scenario === scenario && r.target === 'baseline');
-      if (s && b) {
-        const ratio = s.load.kinds[s.primaryKind]?.rps / b.load.kinds[b.primaryKind]?.rps;
-        if (Number.isFinite(ratio)) ratios[scenario] = Math.round(ratio * 1000) / 1000;
+      if (scenario === 'logins') {
+        await serviceRuns(
+          serviceLogins(http, basic, options.players, query),
+          serviceLogins(http, basic, options.players, query),
+        );
+        await measure(bareLogins(bareHttp, BENCH_PLAYER_ROLE, options.players, query), 'closed', barePid);
+        continue;
       }
+      const joins: JoinScenario = scenario;
+      if (joins === 'large') {
+        // The probe's session, opened through the service (whose seat also gives the SQL player columns).
+        const opener = players[players.length - 1];
+        const opened = await http.request('POST', '/session/v1/session', {
+          token: opener.token,
+          body: { ...JOIN_BODY, session_type: PROBE_TYPE, region_id: PROBE_REGION },
+        });
+        if (opened.status !== 200) throw new Error(`probe session: ${opened.status} ${JSON.stringify(opened.body)}`);
+        columns ??= await playerColumns(query);
+        const probe = (from: number) =>
+          probeJoins(
+            db,
+            PROBE_TYPE,
+            PROBE_REGION,
+            columns!,
+            players.slice(-from - PROBES, -from).map((p) => p.uuid),
+            FLEET,
+            LOCATION,
+          );
+        const before = await probe(1);
+        const started = performance.now();
+        const sessions = options.largeSessions ?? 200_000;
+        const seats = options.largeSeats ?? 1_000_000;
+        log(`large database: writing ${sessions} ended sessions and ${seats} completed seats`);
+        const { types, regions } = spreadTypes('large', TYPE_SETS);
+        const { sizesMiB, checkpoint } = await fillLargeDatabase(db, {
+          sessions,
+          seats,
+          types: [...types, PROBE_TYPE],
+          regions,
+          players: players.map((p) => p.uuid),
+          fleetId: FLEET,
+        });
+        const fillMs = Math.round(performance.now() - started);
+        const after = await probe(1 + PROBES);
+        largeDatabase = {
+          endedSessions: sessions,
+          endedSeats: seats,
+          fillMs,
+          sizesMiB,
+          checkpoint,
+          joinBuffers: { before, after },
+        };
+        log(
+          `large database: written in ${fillMs} ms (${JSON.stringify(sizesMiB)} MiB)` +
+            (checkpoint ? ', checkpointed' : '; CHECKPOINT not permitted'),
+        );
+        log(`large database: buffers per create-or-join before ${before.join(' ')}, after ${after.join(' ')}`);
+      }
+      await serviceRuns(
+        serviceJoins(joins, 'svc', http, players, query),
+        serviceJoins(joins, 'open', http, players, query),
+      );
+      // Reads have no single-function twin: the mixed scenario has no baselines.
+      if (joins === 'mixed') continue;
+      columns ??= await playerColumns(query);
+      // In the large database the baselines seat the service's players too, who come with the same history.
+      const history = joins === 'large' ? players : undefined;
+      await measure(
+        baselineJoins(joins, { target: 'bare', http: bareHttp }, columns, query, history),
+        'closed',
+        barePid,
+      );
+      await measure(
+        baselineJoins(joins, { target: 'sql', pool: sqlPool, poolSize: sqlPoolSize }, columns, query, history),
+        'closed',
+        undefined,
+      );
     }
 
     const [{ version }] = await query(`SELECT current_setting('server_version') AS version`);
@@ -277,22 +374,29 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       config: {
         workers: options.workers,
         poolSizePerWorker: options.poolSize,
-        baselinePoolSize: options.workers * options.poolSize,
+        baselinePoolSize: sqlPoolSize,
         concurrency: options.concurrency,
         durationMs: options.durationMs,
         warmupMs: options.warmupMs,
         players: options.players,
+        openLoopFraction,
         postgresSource: options.databaseUrl ? 'given' : postgres!.source,
-        maintenance: maintain ? 'VACUUM ANALYZE before each scenario (autovacuum is off on this server)' : 'autovacuum',
+        maintenance: maintain
+          ? `VACUUM ANALYZE ${WRITTEN_TABLES} before each scenario, ANALYZE at each warm-up's end (autovacuum is off on this server)`
+          : 'autovacuum',
+        ...(largeDatabase ? { largeDatabase } : {}),
       },
       runs,
-      ratios,
-      ok: runs.every((r) => r.checks.invariantsHold && r.checks.answersWithoutSeat === 0),
+      targets: evaluateTargets(runs),
+      ok: runs.every((r) => r.checks.invariantsHold && r.checks.answersMissing === 0),
     };
   } finally {
     await http?.close();
+    await bareHttp?.close();
+    await sqlPool?.end();
     const code = await service?.stop();
     if (service) log(`service stopped (exit ${String(code)})`);
+    await bare?.stop();
     await db.end();
     if (!options.databaseUrl && !options.keepDatabase) await dropDatabase(postgres!.adminUrl, dbName);
     await postgres?.stop();
@@ -301,10 +405,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   }
 }
 
-async function login(http: HttpTarget, count: number, concurrency: number, log: (l: string) => void) {
+async function login(http: HttpTarget, basic: string, count: number, concurrency: number, log: (l: string) => void) {
   const started = Date.now();
   const players: Player[] = new Array<Player>(count);
-  const basic = `Basic ${Buffer.from(`${CLIENT.clientId}:${CLIENT.secret}`).toString('base64')}`;
   const run = randomBytes(4).toString('hex');
   const result = await runLoad(
     { concurrency, durationMs: 600_000, warmupMs: 0, maxTasks: count },
@@ -330,291 +433,13 @@ async function login(http: HttpTarget, count: number, concurrency: number, log: 
   return players;
 }
 
-async function serviceScenario(
-  scenario: ScenarioName,
-  http: HttpTarget,
-  players: Player[],
-  bounds: LoadBounds,
-  query: (sql: string, params?: unknown[]) => Promise<Record<string, unknown>[]>,
-): Promise<ScenarioRun> {
-  const answered = new Map<string, string>();
-  const types = new Set<string>();
-  const load = await runLoad(bounds, async (index, recorder: Recorder) => {
-    const player = players[index];
-    const { type, region } = placement(scenario, 'svc', index);
-    types.add(type);
-    const joined = await http.timed<{ session_id: string }>(
-      recorder,
-      'create-or-join',
-      200,
-      'POST',
-      '/session/v1/session',
-      { token: player.token, body: { ...JOIN_BODY, session_type: type, ...(region ? { region_id: region } : {}) } },
-    );
-    if (joined?.status !== 200) return;
-    answered.set(player.uuid, joined.body.session_id);
-    if (scenario !== 'mixed') return;
-    await http.timed(recorder, 'get session', 200, 'GET', `/session/v1/session/${joined.body.session_id}`, {
-      token: player.token,
-    });
-    await http.timed(recorder, 'get player sessions', 200, 'GET', '/session/v1/player/me/session', {
-      token: player.token,
-    });
-  });
-  const description = {
-    hot: `create-or-join, one auto-join type, ${SEATS}-seat sessions`,
-    spread: `create-or-join over ${SPREAD_TYPES} types × ${SPREAD_REGIONS} regions, ${SEATS}-seat sessions`,
-    mixed: 'create-or-join + GET session + GET player sessions per player',
-    gamelift: '',
-  }[scenario];
-  return {
-    scenario,
-    target: 'service',
-    description,
-    concurrency: bounds.concurrency,
-    load,
-    primaryKind: 'create-or-join',
-    checks: await check(query, [...types], answered),
-  };
-}
-
-const GAMELIFT_SEATS = 200;
-
-/**
- * GameLift CreatePlayerSession (signed AWS JSON 1.1) into 200-seat game
- * sessions, player i into session i mod N: N game servers filling at once,
- * with N = max(concurrency, players / 200) (each takes at most 200). The
- * baseline calls the same ledger function, `joinery_reserve_seats`, on game
- * sessions of its own created the same way.
- */
-async function gameLiftScenarios(
-  gamelift: GameLiftTarget,
-  databaseUrl: string,
-  options: BenchOptions,
-  bounds: LoadBounds,
-  query: (sql: string, params?: unknown[]) => Promise<Record<string, unknown>[]>,
-  log: (line: string) => void,
-): Promise<[ScenarioRun, ScenarioRun]> {
-  const count = Math.max(bounds.concurrency, Math.ceil(bounds.maxTasks / GAMELIFT_SEATS));
-  const started = Date.now();
-  const create = async (name: string) => {
-    const created = await gamelift.call<{ GameSession: { GameSessionId: string } }>('CreateGameSession', {
-      FleetId: FLEET,
-      MaximumPlayerSessionCount: GAMELIFT_SEATS,
-      Name: name,
-    });
-    if (created.status !== 200) throw new Error(`CreateGameSession: ${created.status} ${JSON.stringify(created.body)}`);
-    const arn = created.body.GameSession.GameSessionId;
-    const activated = await gamelift.call('ActivateGameSession', { GameSessionId: arn });
-    if (activated.status !== 200) {
-      throw new Error(`ActivateGameSession: ${activated.status} ${JSON.stringify(activated.body)}`);
-    }
-    return arn;
-  };
-  const sessions: string[] = [];
-  const baseSessions: string[] = [];
-  for (let i = 0; i < count; i += 16) {
-    const batch = Array.from({ length: Math.min(16, count - i) }, (_, j) => i + j);
-    sessions.push(...(await Promise.all(batch.map((n) => create(`bench-svc-${n}`)))));
-    baseSessions.push(...(await Promise.all(batch.map((n) => create(`bench-base-${n}`)))));
-  }
-  log(`created and activated ${2 * count} game sessions of ${GAMELIFT_SEATS} seats (${Date.now() - started} ms)`);
-  const uuid = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
-  const limited = { ...bounds, maxTasks: Math.min(bounds.maxTasks, count * GAMELIFT_SEATS) };
-  const run = randomBytes(3).toString('hex');
-
-  const answered = new Map<string, string>();
-  const load = await runLoad(limited, async (index, recorder) => {
-    const playerId = `bench-${run}-${index}`;
-    const response = await gamelift.timed<{ PlayerSession: { GameSessionId: string } }>(
-      recorder,
-      'CreatePlayerSession',
-      'CreatePlayerSession',
-      { GameSessionId: sessions[index % count], PlayerId: playerId },
-    );
-    if (response?.status === 200) answered.set(playerId, uuid(response.body.PlayerSession.GameSessionId));
-  });
-  const serviceRun: ScenarioRun = {
-    scenario: 'gamelift',
-    target: 'service',
-    description: `GameLift CreatePlayerSession (SigV4) into ${count} game sessions of ${GAMELIFT_SEATS} seats`,
-    concurrency: bounds.concurrency,
-    load,
-    primaryKind: 'CreatePlayerSession',
-    checks: await checkSessions(query, sessions.map(uuid), answered),
-  };
-
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: options.workers * options.poolSize });
-  try {
-    const clients = await Promise.all(Array.from({ length: options.workers * options.poolSize }, () => pool.connect()));
-    clients.forEach((c) => c.release());
-    const baseAnswered = new Map<string, string>();
-    const baseLoad = await runLoad(limited, async (index, recorder) => {
-      const playerId = `bench-base-${run}-${index}`;
-      const session = uuid(baseSessions[index % count]);
-      const done = recorder.start('reserve seat (SQL)');
-      try {
-        const { rows } = await pool.query<{ outcome: string }>(`SELECT * FROM joinery_reserve_seats($1, $2, $3, $4)`, [
-          session,
-          [playerId],
-          [null],
-          60,
-        ]);
-        if (rows[0]?.outcome === 'reserved') {
-          done();
-          baseAnswered.set(playerId, session);
-        } else done(`outcome ${rows[0]?.outcome}`);
-      } catch (error) {
-        done(`sql ${(error as { code?: string }).code ?? (error as Error).message}`);
-      }
-    });
-    const baselineRun: ScenarioRun = {
-      scenario: 'gamelift',
-      target: 'baseline',
-      description: `joinery_reserve_seats straight from a pg pool of ${options.workers * options.poolSize}`,
-      concurrency: bounds.concurrency,
-      load: baseLoad,
-      primaryKind: 'reserve seat (SQL)',
-      checks: await checkSessions(query, baseSessions.map(uuid), baseAnswered),
-    };
-    return [serviceRun, baselineRun];
-  } finally {
-    await pool.end();
-  }
-}
-
-/** A joining player's fields as `p_player` (src/session/sql/seats.sql), less the player id. */
-type SqlPlayerColumns = Record<string, unknown>;
-
-/** The player columns the service passed to joinery_create_or_join, read back from a seat it wrote. */
-async function playerColumns(
-  query: (sql: string, params?: unknown[]) => Promise<Record<string, unknown>[]>,
-): Promise<SqlPlayerColumns> {
-  const [seat] = await query(
-    `SELECT client_version, platform, input, permitted_platform, permitted_input, cp_family, cp_input,
-            cp_required_families, cp_allowed_inputs
-       FROM seat WHERE status = 'ACTIVE' ORDER BY created_at LIMIT 1`,
-  );
-  if (!seat) throw new Error('no seat written by the service to copy the player columns from');
-  return {
-    client_version: seat.client_version,
-    platform: seat.platform,
-    input: seat.input,
-    permitted_platform: seat.permitted_platform,
-    permitted_input: seat.permitted_input,
-    cp_family: seat.cp_family,
-    cp_input: seat.cp_input,
-    cp_required: seat.cp_required_families,
-    cp_allowed: seat.cp_allowed_inputs,
-  };
-}
-
-/** The same join-or-create transaction, straight at PostgreSQL: one `joinery_create_or_join` call per join. */
-async function baselineScenario(
-  scenario: ScenarioName,
-  databaseUrl: string,
-  poolSize: number,
-  columns: SqlPlayerColumns,
-  bounds: LoadBounds,
-  query: (sql: string, params?: unknown[]) => Promise<Record<string, unknown>[]>,
-): Promise<ScenarioRun> {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
-  const answered = new Map<string, string>();
-  const types = new Set<string>();
-  try {
-    // Open the connections before measuring, as the service's pools are.
-    const clients = await Promise.all(Array.from({ length: poolSize }, () => pool.connect()));
-    clients.forEach((c) => c.release());
-    const load = await runLoad(bounds, async (index, recorder) => {
-      const { type, region } = placement(scenario, 'base', index);
-      types.add(type);
-      const playerId = randomUUID();
-      const done = recorder.start('create-or-join (SQL)');
-      try {
-        const { rows } = await pool.query<{ outcome: string; session_id: string }>(
-          `SELECT * FROM joinery_create_or_join(p_type => $1, p_region => $2, p_team => NULL, p_player => $3,
-                                                p_password_digest => NULL, p_fleet_id => $4, p_location => $5)`,
-          [type, region ?? null, JSON.stringify({ ...columns, player_id: playerId }), FLEET, LOCATION],
-        );
-        const outcome = rows[0]?.outcome;
-        if (outcome === 'created' || outcome === 'joined') {
-          done();
-          answered.set(playerId, rows[0].session_id);
-        } else done(`outcome ${outcome}`);
-      } catch (error) {
-        done(`sql ${(error as { code?: string }).code ?? (error as Error).message}`);
-      }
-    });
-    return {
-      scenario,
-      target: 'baseline',
-      description: `joinery_create_or_join straight from a pg pool of ${poolSize}`,
-      concurrency: bounds.concurrency,
-      load,
-      primaryKind: 'create-or-join (SQL)',
-      checks: await check(query, [...types], answered),
-    };
-  } finally {
-    await pool.end();
-  }
-}
-
-/** Invariants over the whole database, and every successful answer against the seats of the scenario's types. */
-function check(
-  query: (sql: string, params?: unknown[]) => Promise<Record<string, unknown>[]>,
-  types: string[],
-  answered: Map<string, string>,
-): Promise<ScenarioRun['checks']> {
-  return checkWhere(query, 'g.type = ANY($1)', types, answered);
-}
-
-/** The same, for the game sessions given by id. */
-function checkSessions(
-  query: (sql: string, params?: unknown[]) => Promise<Record<string, unknown>[]>,
-  sessionIds: string[],
-  answered: Map<string, string>,
-): Promise<ScenarioRun['checks']> {
-  return checkWhere(query, 'g.id = ANY($1::uuid[])', sessionIds, answered);
-}
-
-async function checkWhere(
-  query: (sql: string, params?: unknown[]) => Promise<Record<string, unknown>[]>,
-  where: string,
-  values: string[],
-  answered: Map<string, string>,
-): Promise<ScenarioRun['checks']> {
-  const violations = await ledgerViolations(query);
-  const seats = await query(
-    `SELECT s.player_id, s.session_id::text AS session_id FROM seat s JOIN game_session g ON g.id = s.session_id
-      WHERE ${where} AND s.status IN ('RESERVED', 'ACTIVE')`,
-    [values],
-  );
-  const sitting = new Map(seats.map((s) => [String(s.player_id), String(s.session_id)]));
-  let answersWithoutSeat = 0;
-  for (const [player, session] of answered) if (sitting.get(player) !== session) answersWithoutSeat++;
-  const [sessions] = await query(
-    `SELECT count(*)::int AS total, count(*) FILTER (WHERE player_count < max_players)::int AS not_full
-       FROM game_session g WHERE ${where} AND status = 'ACTIVE'`,
-    [values],
-  );
-  return {
-    invariantsHold: Object.keys(violations).length === 0,
-    violations,
-    answersWithoutSeat,
-    answersChecked: answered.size,
-    sessions: Number(sessions.total),
-    sessionsNotFull: Number(sessions.not_full),
-  };
-}
-
 function line(run: ScenarioRun): string {
   const k = run.load.kinds[run.primaryKind];
-  const errors = Object.values(run.load.kinds).reduce(
-    (n, kind) => n + Object.values(kind.errors).reduce((a, b) => a + b, 0),
-    0,
-  );
+  const cpu = run.cpu.processMsPerRequest ?? run.cpu.postgresMsPerRequest;
   return (
-    `${run.scenario} (${run.target}): ${k?.rps ?? 0} req/s, p50 ${k?.latencyMs.p50 ?? '-'} ms, p99 ${k?.latencyMs.p99 ?? '-'} ms, ` +
-    `${errors} errors, invariants ${run.checks.invariantsHold ? 'hold' : 'BROKEN'}`
+    `${run.scenario} (${run.target}, ${run.mode}${run.offeredRps ? ` at ${run.offeredRps}/s` : ''}): ` +
+    `${k?.rps ?? 0} req/s, p50 ${k?.latencyMs.p50 ?? '-'} ms, p99 ${k?.latencyMs.p99 ?? '-'} ms, ` +
+    `CPU ${cpu ?? '-'} ms/req${run.cpu.processMsPerRequest === null ? ' (PostgreSQL)' : ''}, ` +
+    `${errorCount(run)} errors, invariants ${run.checks.invariantsHold ? 'hold' : 'BROKEN'}`
   );
 }

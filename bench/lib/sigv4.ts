@@ -50,9 +50,9 @@ export class GameLiftTarget {
     return this.http.request<T>('POST', '/', { headers: signed.headers, rawBody: body });
   }
 
-  /** A timed call (signing included, as a client's SDK does it). */
-  async timed<T = any>(recorder: Recorder, kind: string, operation: string, input: unknown) {
-    const done = recorder.start(kind);
+  /** A timed call (signing included, as a client's SDK does it), from `dueAt` when given (an open loop's schedule). */
+  async timed<T = any>(recorder: Recorder, kind: string, operation: string, input: unknown, dueAt?: number) {
+    const done = recorder.start(kind, dueAt);
     try {
       const response = await this.call<T>(operation, input);
       done(response.status === 200 ? undefined : errorKey(response));
