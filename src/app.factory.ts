@@ -64,28 +64,30 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   return app;
 }
 
+/** The explorer at /docs and its document at /docs-json. The document is built at its first request, not at start. */
 export function setupSwagger(app: INestApplication): void {
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Joinery')
-      .setDescription(
-        'Self-hostable game sessions. RallyHere-compatible session API (`/session/...`, `/users/...`), ' +
-          'GameLift-compatible player sessions (AWS JSON 1.1 on `POST /`, Smithy RPC v2 CBOR on ' +
-          '`POST /service/GameLift/operation/{operation}`), and the operator API (`/admin/...`). ' +
-          'Get a token from `POST /users/v1/login`, then use **Authorize**.',
-      )
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-      .addBasicAuth()
-      .addSecurity('sigv4', {
-        type: 'apiKey',
-        in: 'header',
-        name: 'Authorization',
-        description: 'AWS Signature V4 (service gamelift) with a Joinery access key; sign with an AWS SDK',
-      })
-      .build(),
-  );
+  const document = () =>
+    SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('Joinery')
+        .setDescription(
+          'Self-hostable game sessions. RallyHere-compatible session API (`/session/...`, `/users/...`), ' +
+            'GameLift-compatible player sessions (AWS JSON 1.1 on `POST /`, Smithy RPC v2 CBOR on ' +
+            '`POST /service/GameLift/operation/{operation}`), and the operator API (`/admin/...`). ' +
+            'Get a token from `POST /users/v1/login`, then use **Authorize**.',
+        )
+        .setVersion('1')
+        .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+        .addBasicAuth()
+        .addSecurity('sigv4', {
+          type: 'apiKey',
+          in: 'header',
+          name: 'Authorization',
+          description: 'AWS Signature V4 (service gamelift) with a Joinery access key; sign with an AWS SDK',
+        })
+        .build(),
+    );
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs-json',
     swaggerOptions: { persistAuthorization: true },

@@ -4,10 +4,12 @@ import { dataSourceOptions } from './database/data-source-options.js';
 import { migrateWithLock } from './database/migrate.js';
 
 /**
- * `npm run migration:run`: migrates DATABASE_URL and applies the SQL function
- * files, as the service does at start-up (same lock), then exits.
+ * `npm run migration:run`: migrates the database and applies the SQL function
+ * files, as the service does at start-up (same lock), then exits. It connects
+ * to DATABASE_DIRECT_URL when set (PostgreSQL itself rather than PgBouncer),
+ * else to DATABASE_URL.
  */
-const url = process.env.DATABASE_URL;
+const url = process.env.DATABASE_DIRECT_URL || process.env.DATABASE_URL;
 if (!url) {
   console.error('DATABASE_URL must be set (for example postgres://postgres@127.0.0.1:5432/joinery)');
   process.exit(1);

@@ -33,6 +33,36 @@ describe('loadConfig', () => {
     expect(config.bootstrap.gameClient).toBeUndefined();
   });
 
+  it('reads the PgBouncer settings: a direct URL for LISTEN, prepared statements, the statement timeout', () => {
+    const defaults = loadConfig({ DATABASE_URL: 'postgres://db/joinery' }).database;
+    expect(defaults).toMatchObject({ directUrl: undefined, preparedStatements: true, statementTimeoutMs: 15_000 });
+    const pooled = loadConfig({
+      DATABASE_URL: 'postgres://pgbouncer:6432/joinery',
+      DATABASE_DIRECT_URL: 'postgresql://db:5432/joinery',
+      DATABASE_PREPARED_STATEMENTS: 'false',
+      DATABASE_STATEMENT_TIMEOUT_MS: '0',
+    }).database;
+    expect(pooled).toMatchObject({
+      url: 'postgres://pgbouncer:6432/joinery',
+      directUrl: 'postgresql://db:5432/joinery',
+      preparedStatements: false,
+      statementTimeoutMs: 0,
+    });
+    const wrong = () =>
+      loadConfig({
+        DATABASE_URL: 'postgres://pgbouncer:6432/joinery',
+        DATABASE_DIRECT_URL: 'db:5432',
+        DATABASE_PREPARED_STATEMENTS: 'no',
+        DATABASE_STATEMENT_TIMEOUT_MS: '-1',
+      });
+    expect(wrong).toThrow(/DATABASE_DIRECT_URL: must be a postgres:\/\/ connection URL \(value not shown\)/);
+    expect(wrong).toThrow(/DATABASE_PREPARED_STATEMENTS: .*\(got "no"\)/);
+    expect(wrong).toThrow(/DATABASE_STATEMENT_TIMEOUT_MS: /);
+    expect(() => loadConfig({ DATABASE_DIRECT_URL: 'postgres://db/joinery' })).toThrow(
+      /DATABASE_DIRECT_URL: set it only with DATABASE_URL/,
+    );
+  });
+
   it('wants bootstrap client ids and secrets in pairs', () => {
     expect(() => loadConfig({ BOOTSTRAP_ADMIN_CLIENT_ID: 'ops-tool' })).toThrow(/must be set together/);
     const config = loadConfig({

@@ -29,6 +29,7 @@ const TRUST_PROXY =
 /** Variables whose values are never printed, not even when they are refused. */
 export const SECRET_VARIABLES = new Set([
   'DATABASE_URL',
+  'DATABASE_DIRECT_URL',
   'JWT_PRIVATE_KEY',
   'BOOTSTRAP_ADMIN_CLIENT_SECRET',
   'BOOTSTRAP_GAME_CLIENT_SECRET',
@@ -71,6 +72,22 @@ export class EnvironmentVariables {
   @IsOptional()
   @Matches(/^postgres(ql)?:\/\/.+/, { message: 'must be a postgres:// connection URL' })
   DATABASE_URL?: string;
+
+  /** Where LISTEN connects: PostgreSQL itself when DATABASE_URL goes through a transaction-mode pooler. */
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'must be a postgres:// connection URL' })
+  DATABASE_DIRECT_URL?: string;
+
+  @IsOptional()
+  @IsBooleanString()
+  DATABASE_PREPARED_STATEMENTS?: string;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  DATABASE_STATEMENT_TIMEOUT_MS?: number;
 
   @IsOptional()
   @Transform(toInt)
@@ -452,9 +469,17 @@ export class AppConfig {
   };
   /** Purge of expired refresh tokens and idle anonymous players (retention 0: players are kept). */
   readonly retention: { anonPlayerDays: number; purgeIntervalMs: number };
-  /** `readPoolSize`: connections of the separate pool that session reads use (0: reads share the main pool). */
+  /**
+   * `readPoolSize`: connections of the separate pool that session reads use (0: reads share the main pool).
+   * `directUrl`: where the LISTEN connection goes (unset: `url`). `preparedStatements`:
+   * whether the hot ledger calls are named prepared statements. `statementTimeoutMs`: sent as each pooled
+   * connection's `statement_timeout` (0: not sent, the server's or the role's setting applies).
+   */
   readonly database: {
     url?: string;
+    directUrl?: string;
+    preparedStatements: boolean;
+    statementTimeoutMs: number;
     poolSize: number;
     readPoolSize: number;
     embeddedDir: string;
@@ -594,6 +619,9 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   if (production && !raw.DATABASE_URL) {
     missing.push('  - DATABASE_URL: required when NODE_ENV=production (the embedded PostgreSQL is for development)');
   }
+  if (raw.DATABASE_DIRECT_URL && !raw.DATABASE_URL) {
+    missing.push('  - DATABASE_DIRECT_URL: set it only with DATABASE_URL (the embedded PostgreSQL has one address)');
+  }
   if (production && !raw.SECRETS_ENCRYPTION_KEY) {
     missing.push('  - SECRETS_ENCRYPTION_KEY: required when NODE_ENV=production (at least 32 random characters)');
   }
@@ -651,6 +679,9 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     },
     database: {
       url: raw.DATABASE_URL,
+      directUrl: raw.DATABASE_DIRECT_URL,
+      preparedStatements: raw.DATABASE_PREPARED_STATEMENTS !== 'false',
+      statementTimeoutMs: raw.DATABASE_STATEMENT_TIMEOUT_MS ?? 15_000,
       poolSize: raw.DATABASE_POOL_SIZE ?? 20,
       readPoolSize: raw.DATABASE_READ_POOL_SIZE ?? 4,
       embeddedDir: raw.EMBEDDED_PG_DIR ?? '.data/postgres',

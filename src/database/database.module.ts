@@ -25,7 +25,11 @@ import { Sql } from './sql.js';
           throw new Error('No database URL: main.ts starts the embedded server when DATABASE_URL is unset');
         // Each feature module registers its own entities (TypeOrmModule.forFeature).
         return {
-          ...dataSourceOptions({ url: config.database.url, poolSize: config.database.poolSize }),
+          ...dataSourceOptions({
+            url: config.database.url,
+            poolSize: config.database.poolSize,
+            statementTimeoutMs: config.database.statementTimeoutMs,
+          }),
           autoLoadEntities: true,
           // TypeORM's own lines as JSON through pino, without query parameters.
           logger: new TypeOrmLogger(),

@@ -17,8 +17,9 @@ const MAX_RETRY_MS = 5_000;
  * wake-up: what a listener follows lives in tables, so a notification lost while reconnecting costs nothing
  * (listeners are called with `undefined` once the connection is back, and re-read).
  *
- * The connection must reach PostgreSQL directly (or through a session-mode pooler): a transaction-mode pooler
- * such as PgBouncer's default drops LISTEN (docs/scaling.md).
+ * The connection goes to `DATABASE_DIRECT_URL` (default `DATABASE_URL`), which must reach PostgreSQL directly
+ * (or through a session-mode pooler): through a transaction-mode pooler a LISTEN lands on whichever server
+ * connection ran that one statement, and its notifications never reach this client (docs/scaling.md).
  */
 @Injectable()
 export class Notifier implements OnApplicationShutdown {
@@ -72,7 +73,7 @@ export class Notifier implements OnApplicationShutdown {
   }
 
   private async connect(): Promise<void> {
-    const url = this.config.database.url;
+    const url = this.config.database.directUrl ?? this.config.database.url;
     if (!url) return;
     const client = new pg.Client({ connectionString: url, application_name: 'joinery-notifier', keepAlive: true });
     client.on('notification', (message) => this.dispatch(message.channel, message.payload));

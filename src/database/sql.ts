@@ -8,6 +8,8 @@ import { poolOptions } from './data-source-options.js';
 /** SQLSTATEs of a statement PostgreSQL rolled back whole and that may simply run again. */
 const RETRYABLE = new Set(['40P01', '40001']);
 const ATTEMPTS = 3;
+/** A named statement the server connection lacks (26000) or already holds (42P05): a pooler in transaction mode. */
+const PREPARED_MISMATCH = new Set(['26000', '42P05']);
 
 export interface PoolUse {
   total: number;
@@ -30,12 +32,18 @@ export class Sql implements OnApplicationShutdown {
   private readonly logger = new Logger(Sql.name);
   private readonly pool: pg.Pool;
   private readonly readPool: pg.Pool;
+  private readonly prepare: boolean;
+  private toldPooler = false;
 
   constructor(@InjectDataSource() dataSource: DataSource, config: AppConfig) {
     this.pool = (dataSource.driver as unknown as { master: pg.Pool }).master;
-    const { url, readPoolSize } = config.database;
+    const { url, readPoolSize, preparedStatements, statementTimeoutMs } = config.database;
+    this.prepare = preparedStatements;
     if (readPoolSize > 0 && url) {
-      this.readPool = new pg.Pool({ connectionString: url, ...poolOptions(readPoolSize, 'joinery-read') });
+      this.readPool = new pg.Pool({
+        connectionString: url,
+        ...poolOptions(readPoolSize, 'joinery-read', statementTimeoutMs),
+      });
       // An idle connection dropped by the server (a restart) must not crash the process; the pool replaces it.
       this.readPool.on('error', (error) => this.logger.warn(`read pool: ${error.message}`));
     } else {
@@ -55,9 +63,14 @@ export class Sql implements OnApplicationShutdown {
   /**
    * Runs one statement. With `prepared`, a name for it: each connection
    * parses and plans it once and then only binds values (the hot paths).
+   * With `DATABASE_PREPARED_STATEMENTS=false` the name is left out and the
+   * statement is unnamed like every other: a pooler in transaction mode
+   * without prepared-statement support (PgBouncer before 1.21) would hand
+   * the next transaction a server connection that lacks it, or already has it.
    */
   async query<T = Record<string, unknown>>(text: string, params: unknown[] = [], prepared?: string): Promise<T[]> {
-    return this.run<T>(this.pool, prepared ? { name: prepared, text, values: params } : { text, values: params });
+    const name = this.prepare ? prepared : undefined;
+    return this.run<T>(this.pool, name ? { name, text, values: params } : { text, values: params });
   }
 
   private async run<T>(pool: pg.Pool, config: pg.QueryConfig): Promise<T[]> {
@@ -66,9 +79,21 @@ export class Sql implements OnApplicationShutdown {
         return (await pool.query(config)).rows as T[];
       } catch (error) {
         const code = (error as { code?: string }).code;
+        if (config.name && code && PREPARED_MISMATCH.has(code)) this.tellPooler(error as Error);
         if (attempt >= ATTEMPTS || !code || !RETRYABLE.has(code)) throw error;
       }
     }
+  }
+
+  /** Once per process: the likely cause and the setting that removes it. */
+  private tellPooler(error: Error): void {
+    if (this.toldPooler) return;
+    this.toldPooler = true;
+    this.logger.error(
+      `${error.message}: DATABASE_URL seems to go through a pooler in transaction mode that does not track prepared ` +
+        'statements (PgBouncer before 1.21, or max_prepared_statements = 0); set DATABASE_PREPARED_STATEMENTS=false ' +
+        '(docs/scaling.md)',
+    );
   }
 
   /** Connections of this instance's pools (main, and read when it has its own): open, idle, requests waiting. */

@@ -55,7 +55,7 @@ async function signedRequest(
 async function verify(request: IncomingSignedRequest, secret = KEY.secretAccessKey, now = NOW): Promise<void> {
   const authorization = parseAuthorization(request.headers.authorization);
   const signedAt = checkRequestDate(request, authorization, now);
-  await verifySignature(request, authorization, secret, signedAt);
+  verifySignature(request, authorization, secret, signedAt);
 }
 
 describe('SigV4 verification', () => {
@@ -87,6 +87,48 @@ describe('SigV4 verification', () => {
     const query = await signedRequest();
     query.rawQuery = 'a=1&b=2';
     await expect(verify(query)).rejects.toThrow(InvalidSignature);
+  });
+
+  it('agrees with the SDK signer on paths, queries and header values of every kind', async () => {
+    const paths = ['/', '/a/b/', '/a/./b/../c', '//double//slash', "/sp ace/!'()*/~._-", '/%/é/😀'];
+    const queries = [{}, { 'k y': 'v&=', a: ['2', '1', '10'] }, { '': 'x', e: '' }, { ü: "!'()*" }];
+    for (const [i, path] of paths.entries()) {
+      const query = queries[i % queries.length] as Record<string, string | string[]>;
+      const signer = new SignatureV4({ service: 'gamelift', region: 'us-west-2', credentials: KEY, sha256: Sha256 });
+      const rawQuery = new URLSearchParams(
+        Object.entries(query).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x): [string, string] => [k, x])),
+      ).toString();
+      const signed = await signer.sign(
+        {
+          method: 'POST',
+          protocol: 'http:',
+          hostname: 'localhost',
+          path,
+          query,
+          headers: { host: 'localhost', 'x-amz-target': '  GameLift.CreatePlayerSession   x  ', 'x-custom': 'a\tb' },
+          body: `{"n":${i}}`,
+        },
+        { signingDate: NOW },
+      );
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(signed.headers)) headers[name.toLowerCase()] = value;
+      const encodedPath = path.split('/').map(encodeURIComponent).join('/');
+      const request = signedPartsOf({
+        method: 'POST',
+        originalUrl: rawQuery ? `${encodedPath}?${rawQuery}` : encodedPath,
+        headers,
+        rawBody: Buffer.from(`{"n":${i}}`),
+      });
+      await expect(verify(request)).resolves.toBeUndefined();
+      await expect(verify(request, 'z'.repeat(40))).rejects.toThrow(InvalidSignature);
+    }
+  });
+
+  it('derives the signing key again when the secret of an access key changed (rotation)', async () => {
+    const request = await signedRequest();
+    await expect(verify(request)).resolves.toBeUndefined();
+    await expect(verify(request, 'r'.repeat(40))).rejects.toThrow(InvalidSignature);
+    await expect(verify(request)).resolves.toBeUndefined();
   });
 
   it('refuses a signature for another service', async () => {

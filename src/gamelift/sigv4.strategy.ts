@@ -81,13 +81,13 @@ export class SigV4Strategy extends PassportStrategy(RequestStrategy, 'sigv4') {
     if (!key) throw new UnrecognizedClient();
     const signedAt = checkRequestDate(parts, authorization, new Date());
     try {
-      await verifySignature(parts, authorization, key.secret, signedAt);
+      verifySignature(parts, authorization, key.secret, signedAt);
     } catch (error) {
       // The key may have been rotated (or disabled) on another instance since it was cached.
       if (!(error instanceof InvalidSignature) || !key.cached) throw error;
       key = await this.keys.usable(authorization.accessKeyId, true);
       if (!key) throw new UnrecognizedClient();
-      await verifySignature(parts, authorization, key.secret, signedAt);
+      verifySignature(parts, authorization, key.secret, signedAt);
     }
     return {
       kind: 'access-key',

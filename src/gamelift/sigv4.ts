@@ -1,6 +1,6 @@
-import { SignatureV4 } from '@smithy/signature-v4';
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { Sha256 } from '../common/sha256.js';
+import { getCanonicalHeaders, getCanonicalQuery } from '@smithy/signature-v4';
+import { LRUCache } from 'lru-cache';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { IncompleteSignature, InvalidSignature, MissingAuthenticationToken } from './aws-errors.js';
 
 /** The service name requests must be signed for. */
@@ -152,66 +152,102 @@ export function checkRequestDate(
 }
 
 /**
- * Verifies a request's signature with `@smithy/signature-v4`: the canonical
- * request is rebuilt from the method, path, query, the headers named in
- * SignedHeaders and the raw body, signed with `secret` for the request's own
- * credential scope, and compared with the given signature in constant time.
- * Throws InvalidSignatureException when they differ.
+ * Derived signing keys (`kSigning`: four HMACs over the secret, the date, the region and the service), one per
+ * access key and credential scope, as the AWS SDKs keep them on their side. An entry holds the secret it was
+ * derived from: after a rotation the next request derives the key again.
  */
-export async function verifySignature(
+const signingKeys = new LRUCache<string, { secret: string; key: Buffer }>({ max: 10_000 });
+
+function signingKey(authorization: SigV4Authorization, secret: string): Buffer {
+  const scope = `${authorization.accessKeyId}/${authorization.date}/${authorization.region}/${authorization.service}`;
+  const cached = signingKeys.get(scope);
+  if (cached?.secret === secret) return cached.key;
+  let key = createHmac('sha256', `AWS4${secret}`).update(authorization.date).digest();
+  for (const part of [authorization.region, authorization.service, 'aws4_request']) {
+    key = createHmac('sha256', key).update(part).digest();
+  }
+  signingKeys.set(scope, { secret, key });
+  return key;
+}
+
+/**
+ * Verifies a request's signature: the canonical request is built once from the method, the path, the query,
+ * the headers named in SignedHeaders and the raw body (the canonical query and header rules are
+ * `@smithy/signature-v4`'s own functions, the path and scope follow the SigV4 specification as that package
+ * does), and signed with one HMAC under the cached signing key of the request's credential scope; the result
+ * is compared with the given signature in constant time. Throws InvalidSignatureException when they differ.
+ * `src/gamelift/sigv4.spec.ts` checks it against requests that `@smithy/signature-v4` itself signed.
+ */
+export function verifySignature(
   request: IncomingSignedRequest,
   authorization: SigV4Authorization,
   secret: string,
   signedAt: Date,
-): Promise<void> {
+): void {
+  const signedHeaders = authorization.signedHeaders;
+  // The canonical list is sorted and has each name once; a client's list that is not cannot match it.
+  for (let i = 1; i < signedHeaders.length; i++) {
+    if (signedHeaders[i - 1] >= signedHeaders[i]) throw signatureMismatch();
+  }
   const headers: Record<string, string> = {};
-  for (const name of authorization.signedHeaders) {
+  for (const name of signedHeaders) {
     const value = request.headers[name];
     if (value === undefined) throw new InvalidSignature(`Signed header ${name} is missing from the request`);
     headers[name] = Array.isArray(value) ? value.join(',') : value;
   }
   const body = request.body ?? Buffer.alloc(0);
+  const bodyHash = createHash('sha256').update(body).digest('hex');
   const claimedHash = headers['x-amz-content-sha256'];
-  if (claimedHash !== undefined && claimedHash !== createHash('sha256').update(body).digest('hex')) {
+  if (claimedHash !== undefined && claimedHash !== bodyHash) {
     throw new InvalidSignature('The provided x-amz-content-sha256 header does not match the payload');
   }
-  const signer = new SignatureV4({
-    service: authorization.service,
-    region: authorization.region,
-    credentials: { accessKeyId: authorization.accessKeyId, secretAccessKey: secret },
-    sha256: Sha256,
-    applyChecksum: false,
-    uriEscapePath: true,
-  });
-  const signed = await signer.sign(
-    {
-      method: request.method.toUpperCase(),
-      protocol: 'https:',
-      hostname: headers.host ?? '',
-      path: decodePath(request.rawPath),
-      query: parseQuery(request.rawQuery),
-      headers,
-      body,
-    },
-    {
-      signingDate: signedAt,
-      signingRegion: authorization.region,
-      signingService: authorization.service,
-      signableHeaders: new Set(authorization.signedHeaders),
-    },
+  const canonicalHeaders = getCanonicalHeaders({ headers } as never, undefined, new Set(signedHeaders));
+  const canonicalRequest = [
+    request.method.toUpperCase(),
+    canonicalPath(decodePath(request.rawPath)),
+    getCanonicalQuery({ query: parseQuery(request.rawQuery) } as never),
+    ...signedHeaders.map((name) => `${name}:${canonicalHeaders[name] ?? ''}`),
+    '',
+    signedHeaders.join(';'),
+    bodyHash,
+  ].join('\n');
+  const amzDate = signedAt
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
+  const stringToSign = [
+    ALGORITHM,
+    amzDate,
+    `${authorization.date}/${authorization.region}/${authorization.service}/aws4_request`,
+    createHash('sha256').update(canonicalRequest).digest('hex'),
+  ].join('\n');
+  const expected = createHmac('sha256', signingKey(authorization, secret)).update(stringToSign).digest();
+  const given = Buffer.from(authorization.signature, 'hex');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw signatureMismatch();
+}
+
+function signatureMismatch(): InvalidSignature {
+  return new InvalidSignature(
+    'The request signature we calculated does not match the signature you provided. ' +
+      'Check your AWS Secret Access Key and signing method.',
   );
-  const expected = /Signature=([0-9a-f]{64})/.exec(String(signed.headers.authorization ?? ''))?.[1] ?? '';
-  const expectedHeaders = /SignedHeaders=([^,]+)/.exec(String(signed.headers.authorization ?? ''))?.[1] ?? '';
-  const matches =
-    expected.length === authorization.signature.length &&
-    timingSafeEqual(Buffer.from(expected), Buffer.from(authorization.signature)) &&
-    expectedHeaders === authorization.signedHeaders.join(';');
-  if (!matches) {
-    throw new InvalidSignature(
-      'The request signature we calculated does not match the signature you provided. ' +
-        'Check your AWS Secret Access Key and signing method.',
-    );
+}
+
+/** The canonical URI: dot segments and empty segments removed, each byte URI-encoded twice (not `/`). */
+function canonicalPath(path: string): string {
+  const segments: string[] = [];
+  for (const segment of path.split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') segments.pop();
+    else segments.push(segment);
   }
+  const normalized = `${path.startsWith('/') ? '/' : ''}${segments.join('/')}${segments.length > 0 && path.endsWith('/') ? '/' : ''}`;
+  return escapeUri(normalized).replace(/%2F/g, '/');
+}
+
+/** RFC 3986 encoding: encodeURIComponent plus the sub-delimiters it leaves alone. */
+function escapeUri(value: string): string {
+  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
 function decodePath(rawPath: string): string {

@@ -67,7 +67,7 @@ export class TestApp {
 
   /** The same on any database URL (an embedded server a test started itself, for example). */
   static async startOn(databaseUrl: string, env: Record<string, string> = {}): Promise<TestApp> {
-    // Rate limiting is off unless a test turns it on (test/operations/rate-limit.e2e-spec.ts): suites fire
+    // Rate limiting is off unless a test turns it on (test/operations/rate-limit.e2e.ts): suites fire
     // hundreds of requests from one principal and one IP.
     const config = loadConfig({
       NODE_ENV: 'test',

@@ -1,7 +1,7 @@
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { hashSecret } from '../src/auth/secrets.js';
-import { createOrJoinBody } from './utils/sessions.js';
+import { hashSecret } from '../../src/auth/secrets.js';
+import { createOrJoinBody } from '../utils/sessions.js';
 import {
   ADMIN_CLIENT,
   basic,
@@ -11,7 +11,7 @@ import {
   loginPlayer,
   TestApp,
   TestDatabase,
-} from './utils/test-app.js';
+} from '../utils/test-app.js';
 
 describe('Auth (e2e)', () => {
   let db: TestDatabase;

@@ -1,0 +1,7 @@
+/**
+ * The game-server processes moving between tokens and instances suites, as one Jest test file. Jest loads the application's modules again for every test file
+ * (about 2 s of CPU here), so the parts of a few seconds each share one file (docs/testing.md). Each part keeps its
+ * own describe block, database and application; run one with `-t '<its describe title>'`.
+ */
+import './game-servers-refresh.e2e.js';
+import './game-servers-failover.e2e.js';
