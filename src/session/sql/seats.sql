@@ -7,7 +7,8 @@
 
 -- Takes a seat in a locked-or-lockable session: the team with the most room (or the one asked for), the first
 -- leader of a session without one. Outcomes: joined, existing (the seat the player holds), not_found,
--- invalid_status, invalid_team, full.
+-- invalid_status, invalid_team, full. The seat's created_at and joined_at are the clock's, not the transaction's
+-- start: players seated by one batch (joinery_create_or_join_batch) keep their order (who is present longest).
 CREATE OR REPLACE FUNCTION joinery_add_player(
   p_session uuid, p_team integer, p_status text, p_role text, p_reserved_until timestamptz,
   p_inviting_player_id text, p_player jsonb
@@ -77,12 +78,12 @@ BEGIN
 
   INSERT INTO seat (session_id, team_id, player_id, status, role, player_data, client_version, platform, input,
                     permitted_platform, permitted_input, cp_family, cp_input, cp_required_families, cp_allowed_inputs,
-                    custom_data, inviting_player_id, reserved_until, joined_at, last_seen_at)
+                    custom_data, inviting_player_id, reserved_until, created_at, joined_at, last_seen_at)
   VALUES (p_session, v_team, v_player_id, p_status, v_role, p_player->>'player_data', p_player->>'client_version',
           p_player->>'platform', p_player->>'input', p_player->>'permitted_platform', p_player->>'permitted_input',
           v_cp_family, v_cp_input, v_cp_required, v_cp_allowed,
           coalesce(p_player->'custom_data', '{}'), p_inviting_player_id, p_reserved_until,
-          CASE WHEN p_status = 'ACTIVE' THEN now() END, now())
+          clock_timestamp(), CASE WHEN p_status = 'ACTIVE' THEN clock_timestamp() END, now())
   RETURNING id INTO v_seat;
 
   UPDATE session_team SET player_count = player_count + 1 WHERE session_id = p_session AND team_id = v_team;

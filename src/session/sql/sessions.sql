@@ -214,6 +214,7 @@ $$;
 
 -- A new RallyHere session of a template, empty: its teams, its culling timeout, its browser listing when the
 -- template adds sessions to the browser (auto_add_to_browser, with auto_browser_params as the listing's data).
+-- created_at is the clock's, so the sessions one batch creates keep their order for the oldest-first search.
 CREATE OR REPLACE FUNCTION joinery_insert_rallyhere_session(
   p_session uuid, t session_template, p_region text, p_fleet_id text, p_location text, p_password_digest text,
   p_public boolean
@@ -223,14 +224,14 @@ CREATE OR REPLACE FUNCTION joinery_insert_rallyhere_session(
   INSERT INTO game_session (id, type, public, region_id, fleet_id, location, max_players, keep_alive_on_empty,
                             password_digest, created_via, cp_families_all, cp_required_families, cp_inputs_any,
                             cp_inputs_allowed, player_culling_timeout, browser_listed, browser_custom_data,
-                            browser_listed_at)
+                            browser_listed_at, created_at)
   VALUES (p_session, t.session_type, coalesce(p_public, t.default_public), p_region, p_fleet_id, coalesce(p_region, p_location),
           t.num_teams * t.players_per_team, t.keep_alive_on_empty, p_password_digest, 'rallyhere',
           joinery_cp_all_families(), 0, 0, joinery_cp_all_inputs(),
           nullif((t.config->>'player_culling_timeout')::integer, 0),
           coalesce((t.config->>'auto_add_to_browser')::boolean, false),
           coalesce(t.config->'auto_browser_params', '{}'),
-          CASE WHEN coalesce((t.config->>'auto_add_to_browser')::boolean, false) THEN now() END);
+          CASE WHEN coalesce((t.config->>'auto_add_to_browser')::boolean, false) THEN now() END, clock_timestamp());
   INSERT INTO session_team (session_id, team_id, max_size)
   SELECT p_session, n, t.players_per_team FROM generate_series(0, t.num_teams - 1) AS n;
 $$;
