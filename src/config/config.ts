@@ -253,6 +253,17 @@ export class EnvironmentVariables {
   @Max(1_000)
   INSTANCE_HEALTH_MISSED_CHECKS_BEFORE_UNKNOWN?: number;
 
+  /**
+   * Group commit: the most create-or-joins of one type and region (or CreatePlayerSession(s) requests on one game
+   * session) that one SQL call decides together; 1 sends each on its own (default 50, at most 64).
+   */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  JOIN_BATCH_MAX?: number;
+
   @IsOptional()
   @Matches(PLATFORM_LIST, { message: `must be a comma-separated list of: ${PLATFORMS.join(', ')}` })
   CROSSPLAY_XBOXLIKE_PLATFORMS?: string;
@@ -513,7 +524,12 @@ export class AppConfig {
     /** How long a decrypted access key is remembered on an instance. */
     accessKeyCacheTtlMs: number;
   };
-  readonly sessions: { templatesFile: string; invitationTtlSeconds: number };
+  readonly sessions: {
+    templatesFile: string;
+    invitationTtlSeconds: number;
+    /** Group commit: most joins (or reservation requests) one SQL call decides; 1 sends each alone. */
+    joinBatchMax: number;
+  };
   /**
    * RallyHere instance health checks: expected every `cadenceSeconds`; unhealthy when at least
    * `unhealthyPercentage`% of those of the last `missedChecksBeforeUnknown` cadences are missing, unknown when that
@@ -734,6 +750,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     sessions: {
       templatesFile: raw.SESSION_TEMPLATES_FILE ?? 'config/session-templates.json',
       invitationTtlSeconds: raw.INVITATION_TTL_SECONDS ?? 3600,
+      joinBatchMax: raw.JOIN_BATCH_MAX ?? 50,
     },
     instanceHealth: {
       cadenceSeconds: raw.INSTANCE_HEALTH_CADENCE_SECONDS ?? 10,

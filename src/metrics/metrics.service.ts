@@ -20,6 +20,9 @@ export type JoinOperation = 'create_or_join' | 'join' | 'reserve';
  *    route pattern (`/session/v1/session/:session_id`, never the raw URL);
  *  - `joinery_join_outcomes_total{operation,outcome}`: what the ledger
  *    answered (created, joined, existing, reserved, or the refusal's code);
+ *  - `joinery_join_batch_size{operation}`: how many create-or-joins
+ *    (`create_or_join`) or CreatePlayerSession(s) requests (`reserve`) one
+ *    SQL call decided (group commit, src/session/group-commit.ts);
  *  - `joinery_seats_reserved_total`, `joinery_seats_timed_out_total`:
  *    GameLift reservations made, and freed by the sweeper;
  *  - `joinery_seats{status}`: occupied seats now (RESERVED, ACTIVE), read from
@@ -45,6 +48,7 @@ export class MetricsService implements OnModuleDestroy {
   private readonly logger = new Logger(MetricsService.name);
   private readonly http: Histogram<'method' | 'route' | 'status_code'>;
   private readonly joins: Counter<'operation' | 'outcome'>;
+  private readonly batches: Histogram<'operation'>;
   private readonly reserved: Counter;
   private readonly timedOut: Counter;
   private readonly placements: Counter<'outcome'>;
@@ -69,6 +73,13 @@ export class MetricsService implements OnModuleDestroy {
       name: 'joinery_join_outcomes_total',
       help: 'Seat requests by operation and outcome (created, joined, existing, reserved, or the refusal code)',
       labelNames: ['operation', 'outcome'],
+      registers,
+    });
+    this.batches = new Histogram({
+      name: 'joinery_join_batch_size',
+      help: 'Create-or-joins (create_or_join) or CreatePlayerSession(s) requests (reserve) decided by one SQL call',
+      labelNames: ['operation'],
+      buckets: [1, 2, 4, 8, 16, 32, 64],
       registers,
     });
     this.reserved = new Counter({
@@ -172,6 +183,10 @@ export class MetricsService implements OnModuleDestroy {
 
   joinOutcome(operation: JoinOperation, outcome: string, count = 1): void {
     this.joins.inc({ operation, outcome }, count);
+  }
+
+  joinBatch(operation: 'create_or_join' | 'reserve', size: number): void {
+    this.batches.observe({ operation }, size);
   }
 
   seatsReserved(count: number): void {

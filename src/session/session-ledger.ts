@@ -7,6 +7,7 @@ import { isUuid } from '../common/ids.js';
 import { AppConfig } from '../config/config.js';
 import { Sql } from '../database/sql.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import { GroupCommit, type ItemResult } from './group-commit.js';
 import type { ResolvedSettings } from '../crossplay/crossplay.service.js';
 import { type CreationPolicy, GameSessionEntity, type ProtectionPolicy } from './entities/game-session.entity.js';
 import type { SeatRole, SeatStatus } from './entities/seat.entity.js';
@@ -105,10 +106,74 @@ interface FunctionRow {
   seat_role: SeatRole | null;
 }
 
+/** A row of joinery_create_or_join_batch: one player's outcome, `ord` their index in the batch. */
+interface BatchJoinRow extends FunctionRow {
+  ord: number;
+  detail: string | null;
+}
+
+/** A row of joinery_reserve_seats_batch: `request` is the request's index in the batch. */
+interface BatchReserveRow {
+  request: number;
+  outcome: string;
+  seat_id: string;
+  player_id: string;
+  detail: string | null;
+}
+
+/** A create-or-join waiting for its batch (type and region are the batch's key). */
+interface QueuedJoin {
+  type: string;
+  region: string | null;
+  player: Record<string, unknown>;
+}
+
+/** A CreatePlayerSession(s) request waiting for its batch (the game session is the batch's key). */
+interface QueuedReservation {
+  sessionId: string;
+  players: { player_id: string; player_data: string | null }[];
+}
+
+/**
+ * One player's (or one reservation request's) part of a batch failed in SQL and was rolled back alone; the
+ * others' stand. `code` is the SQLSTATE, as on a driver error, so the error renderers map it as they map those
+ * (a deadlock is a 503, a unique violation a conflict, anything else a 500).
+ */
+export class BatchItemFailed extends Error {
+  readonly code: string;
+
+  constructor(detail: string | null) {
+    super(`batch item failed: ${detail ?? 'unknown error'}`);
+    this.name = 'BatchItemFailed';
+    this.code = detail?.slice(0, 5) ?? 'XX000';
+  }
+}
+
+/** SQLSTATEs of a batch item rolled back for a transient reason (deadlock, serialization): asked again. */
+const RETRYABLE_ITEM = new Set(['40P01', '40001']);
+const ITEM_ATTEMPTS = 3;
+
+/** Runs `ask` again while it fails as a batch item rolled back for a transient reason (3 attempts). */
+async function retryingItem<R>(ask: () => Promise<R>): Promise<R> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ask();
+    } catch (error) {
+      if (attempt >= ITEM_ATTEMPTS || !(error instanceof BatchItemFailed) || !RETRYABLE_ITEM.has(error.code)) {
+        throw error;
+      }
+    }
+  }
+}
+
 /** A joining player as the SQL functions take it (`p_player`, see src/session/sql/seats.sql). */
 function playerJson(player: JoiningPlayer): string {
+  return JSON.stringify(playerObject(player));
+}
+
+function playerObject(player: JoiningPlayer): Record<string, unknown> {
   const s = player.settings;
-  return JSON.stringify({
+  return {
     player_id: player.playerId,
     client_version: player.clientVersion,
     platform: s?.platform,
@@ -121,7 +186,7 @@ function playerJson(player: JoiningPlayer): string {
     cp_allowed: s?.profile.allowedInputs,
     custom_data: player.customData,
     player_data: player.playerData,
-  });
+  };
 }
 
 /**
@@ -133,33 +198,42 @@ function playerJson(player: JoiningPlayer): string {
  */
 @Injectable()
 export class SessionLedger {
+  /** Create-or-joins of one type and region, batched (group commit): one SQL call, one commit for many seats. */
+  private readonly joins: GroupCommit<QueuedJoin, FunctionRow>;
+  /** CreatePlayerSession(s) requests on one game session, batched likewise; each request stays all or none. */
+  private readonly reservations: GroupCommit<QueuedReservation, BatchReserveRow[]>;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly sql: Sql,
     private readonly config: AppConfig,
     private readonly metrics: MetricsService,
-  ) {}
+  ) {
+    const max = config.sessions.joinBatchMax;
+    this.joins = new GroupCommit(max, (_key, items) => this.runJoins(items));
+    this.reservations = new GroupCommit(max, (_key, items) => this.runReservations(items));
+  }
 
-  /** RallyHere create-or-join: the player's existing seat of that type, a seat in an open session, or a new session. */
+  /**
+   * RallyHere create-or-join: the player's existing seat of that type, a seat in an open session, or a new session.
+   * Concurrent calls of one type and region on this instance are decided together (see runJoins).
+   */
   async createOrJoin(
     sessionType: string,
     regionId: string | undefined,
     player: JoiningPlayer,
   ): Promise<SeatAssignment> {
-    const [row] = await this.sql.query<FunctionRow>(
-      `SELECT * FROM joinery_create_or_join(p_type => $1, p_region => $2, p_team => $3, p_player => $4,
-                                            p_password_digest => $5, p_fleet_id => $6, p_location => $7)`,
-      [
-        sessionType,
-        regionId ?? null,
-        player.teamId ?? null,
-        playerJson(player),
-        player.password === undefined ? null : await hashSecret(player.password),
-        this.config.gamelift.fleetId,
-        this.config.gamelift.region,
-      ],
-      'joinery_create_or_join',
-    );
+    const queued: QueuedJoin = {
+      type: sessionType,
+      region: regionId ?? null,
+      player: {
+        ...playerObject(player),
+        team_id: player.teamId,
+        password_digest: player.password === undefined ? undefined : await hashSecret(player.password),
+      },
+    };
+    const key = JSON.stringify([queued.type, queued.region]);
+    const row = await retryingItem(() => this.joins.submit(key, queued));
     this.metrics.joinOutcome('create_or_join', row.outcome);
     switch (row.outcome) {
       case 'template_not_found':
@@ -173,6 +247,53 @@ export class SessionLedger {
       default:
         return this.assignment(row, '');
     }
+  }
+
+  /**
+   * One batch of create-or-joins of a type and region: one call of joinery_create_or_join_batch, one transaction
+   * (src/session/sql/sessions.sql), one outcome per player. A player whose part failed gets that error alone.
+   */
+  private async runJoins(items: QueuedJoin[]) {
+    const { type, region } = items[0];
+    this.metrics.joinBatch('create_or_join', items.length);
+    const rows = await this.sql.query<BatchJoinRow>(
+      `SELECT * FROM joinery_create_or_join_batch(p_type => $1, p_region => $2, p_players => $3, p_fleet_id => $4,
+                                                  p_location => $5)`,
+      [
+        type,
+        region,
+        JSON.stringify(items.map((i) => i.player)),
+        this.config.gamelift.fleetId,
+        this.config.gamelift.region,
+      ],
+      'joinery_create_or_join_batch',
+    );
+    const byOrd = new Map(rows.map((r) => [r.ord, r]));
+    return items.map((_, i): ItemResult<FunctionRow> => {
+      const row = byOrd.get(i);
+      if (!row) return { ok: false, error: new BatchItemFailed(null) };
+      if (row.outcome === 'error') return { ok: false, error: new BatchItemFailed(row.detail) };
+      return { ok: true, value: row };
+    });
+  }
+
+  /**
+   * One batch of CreatePlayerSession(s) requests on a game session: one call of joinery_reserve_seats_batch
+   * (src/session/sql/seats.sql), the session locked once; each request all or none, its rows its own.
+   */
+  private async runReservations(items: QueuedReservation[]) {
+    this.metrics.joinBatch('reserve', items.length);
+    const rows = await this.sql.query<BatchReserveRow>(
+      `SELECT * FROM joinery_reserve_seats_batch(p_session => $1, p_requests => $2, p_timeout_seconds => $3)`,
+      [items[0].sessionId, JSON.stringify(items.map((i) => i.players)), this.config.gamelift.reservationTimeoutSeconds],
+      'joinery_reserve_seats_batch',
+    );
+    const byRequest = items.map((): BatchReserveRow[] => []);
+    for (const row of rows) byRequest[row.request]?.push(row);
+    return byRequest.map((mine): ItemResult<BatchReserveRow[]> => {
+      if (mine[0]?.outcome === 'error') return { ok: false, error: new BatchItemFailed(mine[0].detail) };
+      return { ok: true, value: mine };
+    });
   }
 
   /**
@@ -380,19 +501,16 @@ export class SessionLedger {
   /**
    * GameLift CreatePlayerSession(s): RESERVED seats for all the players or
    * none; a player already seated in the session gets that seat back.
+   * Concurrent requests on one game session on this instance are decided
+   * together, each still all or none (see runReservations).
    */
   async reserveSeats(sessionId: string, players: { playerId: string; playerData?: string }[]): Promise<ReservedSeat[]> {
     if (!isUuid(sessionId)) throw new SessionNotFound(sessionId);
-    const rows = await this.sql.query<{ outcome: string; seat_id: string; player_id: string }>(
-      `SELECT * FROM joinery_reserve_seats($1, $2, $3, $4)`,
-      [
-        sessionId,
-        players.map((p) => p.playerId),
-        players.map((p) => p.playerData ?? null),
-        this.config.gamelift.reservationTimeoutSeconds,
-      ],
-      'joinery_reserve_seats',
-    );
+    const queued: QueuedReservation = {
+      sessionId,
+      players: players.map((p) => ({ player_id: p.playerId, player_data: p.playerData ?? null })),
+    };
+    const rows = await retryingItem(() => this.reservations.submit(sessionId.toLowerCase(), queued));
     const first = rows[0]?.outcome;
     if (first === 'reserved' || first === 'existing') {
       const reserved = rows.filter((r) => r.outcome === 'reserved').length;

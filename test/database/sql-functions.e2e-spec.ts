@@ -58,12 +58,14 @@ const COVERED = [
   'joinery_release_seat_by_operator',
   'joinery_accept_seat',
   'joinery_reserve_seats',
+  'joinery_reserve_seats_batch',
   'joinery_join_session',
   // reservations.sql
   'joinery_expire_session_reservations',
   'joinery_sweep_reservations',
   // sessions.sql
   'joinery_create_or_join',
+  'joinery_create_or_join_batch',
   'joinery_create_game_session',
   'joinery_update_session',
   'joinery_update_game_session',
@@ -85,6 +87,8 @@ const COVERED = [
   'joinery_seat_unseen',
   'joinery_cull_players',
   'joinery_emit',
+  'joinery_defer_events',
+  'joinery_flush_events',
   'joinery_events_for',
   'joinery_prune_events',
   // game-servers.sql
@@ -919,6 +923,85 @@ describe('joinery_reserve_seats', () => {
   });
 });
 
+describe('joinery_reserve_seats_batch', () => {
+  const batch = (session: string, requests: { id: string; data?: string }[][], timeout = 60) =>
+    run<{ request: number; outcome: string; seat_id: string | null; player_id: string | null; detail: string | null }>(
+      `SELECT * FROM joinery_reserve_seats_batch($1, $2, $3)`,
+      [
+        session,
+        JSON.stringify(requests.map((r) => r.map((p) => ({ player_id: p.id, player_data: p.data ?? null })))),
+        timeout,
+      ],
+    );
+  const players = (...ids: string[]) => ids.map((id) => ({ id }));
+
+  it('decides the requests in order on one lock of the session, each all or none', async () => {
+    const session = await newSession({ teamSize: 5, keepAlive: true });
+    const rows = await batch(session, [
+      [{ id: 'r-a', data: 'data-a' }, { id: 'r-b' }],
+      players('r-c', 'r-d', 'r-e', 'r-f'),
+      players('r-c', 'r-d', 'r-e'),
+      players('r-a'),
+      players('r-g'),
+    ]);
+    expect(rows.map((r) => [r.request, r.outcome, r.player_id])).toEqual([
+      [0, 'reserved', 'r-a'],
+      [0, 'reserved', 'r-b'],
+      [1, 'full', null],
+      [2, 'reserved', 'r-c'],
+      [2, 'reserved', 'r-d'],
+      [2, 'reserved', 'r-e'],
+      [3, 'existing', 'r-a'],
+      [4, 'full', null],
+    ]);
+    expect(rows[6].seat_id).toBe(rows[0].seat_id);
+    expect(await seatRow(rows[0].seat_id!)).toMatchObject({ status: 'RESERVED', player_data: 'data-a' });
+    expect((await sessionRow(session)).player_count).toBe(5);
+    expect(await occupiedSeat(session, 'r-f')).toBeUndefined();
+  });
+
+  it('rolls back a failing request alone, whole; the requests after it still go', async () => {
+    const session = await newSession({ teamSize: 6, keepAlive: true });
+    const rows = await batch(session, [
+      players('x-a'),
+      [{ id: 'x-b' }, { id: 'x-bad', data: 'd'.repeat(3000) }],
+      players('x-c', 'x-b'),
+    ]);
+    expect(rows.map((r) => [r.request, r.outcome, r.player_id])).toEqual([
+      [0, 'reserved', 'x-a'],
+      [1, 'error', null],
+      [2, 'reserved', 'x-c'],
+      [2, 'reserved', 'x-b'],
+    ]);
+    expect(rows[1].detail).toMatch(/^23514 /);
+    expect(await occupiedSeat(session, 'x-bad')).toBeUndefined();
+    expect((await sessionRow(session)).player_count).toBe(3);
+    // A batch of one raises its error, as joinery_reserve_seats always did.
+    await expect(batch(session, [[{ id: 'x-bad', data: 'd'.repeat(3000) }]])).rejects.toMatchObject({
+      code: '23514',
+    });
+  });
+
+  it('answers every request of an unknown session not_found; invalid_status once it stops accepting players', async () => {
+    await expect(batch(randomUUID(), [players('u-a'), players('u-b')])).resolves.toEqual([
+      { request: 0, outcome: 'not_found', seat_id: null, player_id: null, detail: null },
+      { request: 1, outcome: 'not_found', seat_id: null, player_id: null, detail: null },
+    ]);
+    const denying = await newSession({ policy: 'DENY_ALL' });
+    const rows = await batch(denying, [players('u-c'), players('u-d')]);
+    expect(rows.map((r) => [r.request, r.outcome])).toEqual([
+      [0, 'invalid_status'],
+      [1, 'invalid_status'],
+    ]);
+    await expect(
+      batch(
+        denying,
+        Array.from({ length: 65 }, (_, i) => players(`u-many-${i}`)),
+      ),
+    ).rejects.toMatchObject({ code: '22023' });
+  });
+});
+
 describe('joinery_join_session', () => {
   interface JoinOptions {
     team?: number | null;
@@ -1358,6 +1441,203 @@ describe('joinery_create_or_join', () => {
     const second = await coj(createOnly, 'p-2');
     expect([first.outcome, second.outcome]).toEqual(['created', 'created']);
     expect(second.session_id).not.toBe(first.session_id);
+  });
+});
+
+describe('joinery_create_or_join_batch', () => {
+  interface BatchPlayer {
+    id: string;
+    profile?: CrossplayProfile;
+    team?: number;
+    digest?: string;
+    extra?: Record<string, unknown>;
+  }
+  const batch = (type: string, players: BatchPlayer[], region: string | null = null) =>
+    run<{
+      ord: number;
+      outcome: string;
+      session_id: string;
+      team_id: number;
+      seat_id: string;
+      seat_role: string;
+      detail: string | null;
+    }>(
+      `SELECT * FROM joinery_create_or_join_batch(p_type => $1, p_region => $2, p_players => $3,
+                                                  p_fleet_id => 'fleet-coj', p_location => 'loc')`,
+      [
+        type,
+        region,
+        JSON.stringify(
+          players.map((p) => ({
+            ...(JSON.parse(playerJson(p.id, p.profile, p.extra)) as Record<string, unknown>),
+            team_id: p.team,
+            password_digest: p.digest,
+          })),
+        ),
+      ],
+    );
+
+  it('seats a batch in order, packed exactly: oldest open session first, a new one only when none fits', async () => {
+    const type = await newTemplate({ teams: 1, size: 4 });
+    const ids = Array.from({ length: 10 }, (_, i) => `b-${i}`);
+    const rows = await batch(
+      type,
+      ids.map((id) => ({ id })),
+    );
+    expect(rows.map((r) => r.ord)).toEqual(ids.map((_, i) => i));
+    expect(rows.map((r) => r.outcome)).toEqual([
+      'created',
+      'joined',
+      'joined',
+      'joined',
+      'created',
+      'joined',
+      'joined',
+      'joined',
+      'created',
+      'joined',
+    ]);
+    expect(rows.map((r) => r.seat_role)).toEqual([
+      'leader',
+      'member',
+      'member',
+      'member',
+      'leader',
+      'member',
+      'member',
+      'member',
+      'leader',
+      'member',
+    ]);
+    const sessions = [...new Set(rows.map((r) => r.session_id))];
+    expect(sessions).toHaveLength(3);
+    expect(await Promise.all(sessions.map(async (id) => (await sessionRow(id)).player_count))).toEqual([4, 4, 2]);
+    // The next batch fills the part-full session first.
+    const next = await batch(type, [{ id: 'b-10' }, { id: 'b-11' }, { id: 'b-12' }]);
+    expect(next.map((r) => [r.outcome, r.session_id])).toEqual([
+      ['joined', sessions[2]],
+      ['joined', sessions[2]],
+      ['created', expect.any(String)],
+    ]);
+  });
+
+  it('gives a player listed twice, or already seated, one seat: the later asks are existing', async () => {
+    const type = await newTemplate({ teams: 1, size: 4 });
+    const [first] = await batch(type, [{ id: 'd-seated' }, { id: 'd-other' }]);
+    const rows = await batch(type, [{ id: 'd-twice' }, { id: 'd-seated' }, { id: 'd-twice' }, { id: 'd-twice' }]);
+    expect(rows.map((r) => r.outcome)).toEqual(['joined', 'existing', 'existing', 'existing']);
+    expect(rows[1]).toMatchObject({ session_id: first.session_id, seat_id: first.seat_id, seat_role: 'leader' });
+    expect(rows[2].seat_id).toBe(rows[0].seat_id);
+    expect(rows[3].seat_id).toBe(rows[0].seat_id);
+    const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM seat WHERE player_id = 'd-twice'`);
+    expect(n).toBe(1);
+  });
+
+  it("checks each player's own crossplay profile and team: an incompatible player gets a session of their own", async () => {
+    const type = await newTemplate({ teams: 1, size: 4 });
+    const rows = await batch(type, [
+      { id: 'c-xbox-only', profile: XBOX_ONLY },
+      { id: 'c-psn', profile: PSN },
+      { id: 'c-xbox', profile: XBOX },
+      { id: 'c-psn-2', profile: PSN },
+    ]);
+    expect(rows.map((r) => r.outcome)).toEqual(['created', 'created', 'joined', 'joined']);
+    expect(rows[2].session_id).toBe(rows[0].session_id);
+    expect(rows[3].session_id).toBe(rows[1].session_id);
+    expect(rows[1].session_id).not.toBe(rows[0].session_id);
+
+    const teams = await newTemplate({ teams: 2, size: 1 });
+    const seated = await batch(teams, [
+      { id: 't-1', team: 1 },
+      { id: 't-2', team: 1 },
+      { id: 't-3', team: 0 },
+      { id: 't-4', team: 2 },
+    ]);
+    expect(seated.map((r) => [r.outcome, r.team_id])).toEqual([
+      ['created', 1],
+      ['created', 1],
+      ['joined', 0],
+      ['invalid_team', 2],
+    ]);
+    expect(seated[2].session_id).toBe(seated[0].session_id);
+    expect(seated[1].session_id).not.toBe(seated[0].session_id);
+  });
+
+  it("rolls back a failing player alone: the others are seated, the failure is that player's outcome", async () => {
+    const type = await newTemplate({ teams: 1, size: 4 });
+    // An empty player id breaks seat's CHECK constraint; a profile that is not a number breaks its cast.
+    const rows = await batch(type, [
+      { id: 'f-1' },
+      { id: '' },
+      { id: 'f-2' },
+      { id: 'f-3', extra: { cp_family: 'many' } },
+      { id: 'f-4' },
+    ]);
+    expect(rows.map((r) => r.outcome)).toEqual(['created', 'error', 'joined', 'error', 'joined']);
+    expect(rows[1].detail).toMatch(/^23514 /);
+    expect(rows[3].detail).toMatch(/^22P02 /);
+    expect(rows[1]).toMatchObject({ session_id: null, seat_id: null });
+    const session = await sessionRow(rows[0].session_id);
+    expect(session.player_count).toBe(3);
+    const seated = await db.query(`SELECT player_id FROM seat WHERE session_id = $1 ORDER BY created_at`, [session.id]);
+    expect(seated.map((r) => r.player_id)).toEqual(['f-1', 'f-2', 'f-4']);
+  });
+
+  it('appends its events after the last player, in order, each with the recipients of its moment', async () => {
+    const type = await newTemplate({ teams: 1, size: 4 });
+    const rows = await batch(type, [{ id: 'e-1' }, { id: 'e-2' }, { id: 'e-3' }]);
+    const events = await db.query(
+      `SELECT id, kind, player_id, recipients, data FROM session_event WHERE session_id = $1 ORDER BY id`,
+      [rows[0].session_id],
+    );
+    expect(events.map((e) => [e.kind, e.player_id, [...e.recipients].sort()])).toEqual([
+      ['joined', 'e-1', ['e-1']],
+      ['joined', 'e-2', ['e-1', 'e-2']],
+      ['joined', 'e-3', ['e-1', 'e-2', 'e-3']],
+    ]);
+    expect(events[0].data).toEqual({ team_id: 0, status: 'leader', seat_status: 'ACTIVE', inviting_player_id: null });
+    // Deferral ended with the batch: an emit in the same transaction is appended at once.
+    await db.query('BEGIN');
+    try {
+      await run(`SELECT * FROM joinery_create_or_join_batch($1, NULL, $2, 'fleet-coj', 'loc')`, [
+        type,
+        JSON.stringify([{ player_id: 'e-4' }, { player_id: 'e-5' }]),
+      ]);
+      await db.query(`SELECT joinery_emit($1, 'session_updated', NULL, '{}')`, [rows[0].session_id]);
+      const [{ n }] = await db.query(
+        `SELECT count(*)::int AS n FROM session_event WHERE session_id = $1 AND kind = 'session_updated'`,
+        [rows[0].session_id],
+      );
+      expect(n).toBe(1);
+    } finally {
+      await db.query('COMMIT');
+    }
+  });
+
+  it('answers template_not_found for everyone, keeps the outcomes of one player, refuses more than 64', async () => {
+    const rows = await batch('sql-no-such-type', [{ id: 'n-1' }, { id: 'n-2' }]);
+    expect(rows.map((r) => r.outcome)).toEqual(['template_not_found', 'template_not_found']);
+    const joinOnly = await newTemplate({ canCreate: false, autoJoin: true });
+    await expect(batch(joinOnly, [{ id: 'n-3' }])).resolves.toMatchObject([
+      { ord: 0, outcome: 'no_session_available' },
+    ]);
+    const type = await newTemplate({ teams: 1, size: 4 });
+    await expect(batch(type, [{ id: 'n-4', digest: 'digest-n' }], 'eu')).resolves.toMatchObject([
+      { outcome: 'created' },
+    ]);
+    const [{ password_digest, region_id }] = await db.query(
+      `SELECT password_digest, region_id FROM game_session WHERE type = $1`,
+      [type],
+    );
+    expect([password_digest, region_id]).toEqual(['digest-n', 'eu']);
+    // A batch of one raises its error, as joinery_create_or_join always did.
+    await expect(batch(type, [{ id: '' }])).rejects.toMatchObject({ code: '23514' });
+    await expect(
+      batch(
+        type,
+        Array.from({ length: 65 }, (_, i) => ({ id: `n-many-${i}` })),
+      ),
+    ).rejects.toMatchObject({ code: '22023' });
   });
 });
 
@@ -2058,6 +2338,47 @@ describe('events: joinery_emit, joinery_events_for, joinery_prune_events', () =>
     await db.query(`UPDATE session_event SET at = now() - interval '2 days' WHERE session_id = $1`, [session]);
     await expect(value<number>(`joinery_prune_events(interval '1 day')`)).resolves.toBeGreaterThanOrEqual(4);
     await expect(db.query(`SELECT 1 FROM session_event WHERE session_id = $1`, [session])).resolves.toEqual([]);
+  });
+});
+
+describe('events: joinery_defer_events, joinery_flush_events', () => {
+  it('keeps deferred events in order until the flush, with the recipients of their moment; a rolled-back part loses its own', async () => {
+    const session = await newSession({ keepAlive: true });
+    await seat(session, 'df-a');
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    const sql = async (text: string, params: unknown[] = []) => {
+      for (const [name] of text.matchAll(/\bjoinery_[a-z_]+(?=\s*\()/g)) called.add(name);
+      return (await client.query(text, params)).rows;
+    };
+    const count = async () =>
+      (await sql(`SELECT count(*)::int AS n FROM session_event WHERE session_id = $1`, [session]))[0].n as number;
+    try {
+      const before = await count();
+      await sql('BEGIN');
+      await sql(`SELECT joinery_defer_events()`);
+      await sql(`SELECT joinery_emit($1, 'session_updated', NULL, '{"n": 1}')`, [session]);
+      await sql(ADD_PLAYER, addParams(session, 'df-b', {}));
+      await sql('SAVEPOINT part');
+      await sql(`SELECT joinery_emit($1, 'session_updated', NULL, '{"n": 2}')`, [session]);
+      await sql('ROLLBACK TO SAVEPOINT part');
+      await sql(`SELECT joinery_emit($1, 'kicked', 'df-c', '{"n": 3}')`, [session]);
+      expect(await count()).toBe(before);
+      await expect(sql(`SELECT joinery_flush_events() AS v`)).resolves.toEqual([{ v: 3 }]);
+      await expect(sql(`SELECT joinery_flush_events() AS v`)).resolves.toEqual([{ v: 0 }]);
+      await sql('COMMIT');
+    } finally {
+      await client.end();
+    }
+    const events = await db.query(
+      `SELECT kind, player_id, recipients, data FROM session_event WHERE session_id = $1 ORDER BY id`,
+      [session],
+    );
+    expect(events.slice(-3).map((e) => [e.kind, [...e.recipients].sort(), e.data.n ?? e.data.team_id])).toEqual([
+      ['session_updated', ['df-a'], 1],
+      ['joined', ['df-a', 'df-b'], 0],
+      ['kicked', ['df-a', 'df-b', 'df-c'], 3],
+    ]);
   });
 });
 

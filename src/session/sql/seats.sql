@@ -7,7 +7,8 @@
 
 -- Takes a seat in a locked-or-lockable session: the team with the most room (or the one asked for), the first
 -- leader of a session without one. Outcomes: joined, existing (the seat the player holds), not_found,
--- invalid_status, invalid_team, full.
+-- invalid_status, invalid_team, full. The seat's created_at and joined_at are the clock's, not the transaction's
+-- start: players seated by one batch (joinery_create_or_join_batch) keep their order (who is present longest).
 CREATE OR REPLACE FUNCTION joinery_add_player(
   p_session uuid, p_team integer, p_status text, p_role text, p_reserved_until timestamptz,
   p_inviting_player_id text, p_player jsonb
@@ -77,12 +78,12 @@ BEGIN
 
   INSERT INTO seat (session_id, team_id, player_id, status, role, player_data, client_version, platform, input,
                     permitted_platform, permitted_input, cp_family, cp_input, cp_required_families, cp_allowed_inputs,
-                    custom_data, inviting_player_id, reserved_until, joined_at, last_seen_at)
+                    custom_data, inviting_player_id, reserved_until, created_at, joined_at, last_seen_at)
   VALUES (p_session, v_team, v_player_id, p_status, v_role, p_player->>'player_data', p_player->>'client_version',
           p_player->>'platform', p_player->>'input', p_player->>'permitted_platform', p_player->>'permitted_input',
           v_cp_family, v_cp_input, v_cp_required, v_cp_allowed,
           coalesce(p_player->'custom_data', '{}'), p_inviting_player_id, p_reserved_until,
-          CASE WHEN p_status = 'ACTIVE' THEN now() END, now())
+          clock_timestamp(), CASE WHEN p_status = 'ACTIVE' THEN clock_timestamp() END, now())
   RETURNING id INTO v_seat;
 
   UPDATE session_team SET player_count = player_count + 1 WHERE session_id = p_session AND team_id = v_team;
@@ -237,58 +238,111 @@ BEGIN
 END
 $$;
 
--- A trusted backend reserves seats (GameLift CreatePlayerSession(s) with an access key): RESERVED seats with a
--- deadline for all the players or none, in an ACTIVE session accepting players; a player already seated gets
--- that seat back. Players' own requests go through joinery_join_session instead (the same rules as join by id).
--- Outcomes per player: reserved, existing; or one row not_found, invalid_status, full.
-CREATE OR REPLACE FUNCTION joinery_reserve_seats(
-  p_session uuid, p_player_ids text[], p_player_data text[], p_timeout_seconds integer
-) RETURNS TABLE(outcome text, seat_id uuid, player_id text)
+-- A trusted backend reserves seats (GameLift CreatePlayerSession(s) with an access key), for a batch of requests on
+-- one game session at once (a group commit, src/session/group-commit.ts): the session's row is locked once, the
+-- requests are decided in order and committed together. Each request (an element of `p_requests`: a list of
+-- {player_id, player_data}) gets RESERVED seats with a deadline for all its players or none, in an ACTIVE session
+-- accepting players; a player already seated gets that seat back. Players' own requests go through
+-- joinery_join_session instead (the same rules as join by id). Rows: `request` is the request's index; per player
+-- reserved or existing, or one row not_found, invalid_status, full, and in a batch of several error (the SQLSTATE
+-- and message in `detail`: that request is rolled back whole, the others kept). Each request runs in a
+-- subtransaction of its own; a batch holds at most 64 (see joinery_create_or_join_batch).
+CREATE OR REPLACE FUNCTION joinery_reserve_seats_batch(p_session uuid, p_requests jsonb, p_timeout_seconds integer)
+  RETURNS TABLE(request integer, outcome text, seat_id uuid, player_id text, detail text)
   LANGUAGE plpgsql
   AS $$
 #variable_conflict use_column
 DECLARE
   g game_session%ROWTYPE;
+  v_count integer := jsonb_array_length(p_requests);
+  v_batch boolean := jsonb_array_length(p_requests) > 1;
+  v_players jsonb;
   v_new integer;
   v_free integer;
   v_added record;
-  i integer;
+  v_outcomes text[];
+  v_seats uuid[];
+  v_ids text[];
+  o_outcome text;
+  o_detail text;
 BEGIN
-  SELECT * INTO g FROM game_session WHERE id = p_session FOR UPDATE;
+  IF v_count > 64 THEN
+    RAISE EXCEPTION 'a seat reservation batch holds at most 64 requests, not %', v_count USING ERRCODE = '22023';
+  END IF;
+  PERFORM 1 FROM game_session WHERE id = p_session FOR UPDATE;
   IF NOT FOUND THEN
-    RETURN QUERY SELECT 'not_found'::text, NULL::uuid, NULL::text;
-    RETURN;
-  END IF;
-  IF g.status <> 'ACTIVE' OR g.creation_policy <> 'ACCEPT_ALL' THEN
-    RETURN QUERY SELECT 'invalid_status'::text, NULL::uuid, NULL::text;
+    RETURN QUERY SELECT n, 'not_found'::text, NULL::uuid, NULL::text, NULL::text FROM generate_series(0, v_count - 1) AS n;
     RETURN;
   END IF;
 
-  SELECT count(*) INTO v_new FROM unnest(p_player_ids) AS p(id)
-   WHERE NOT EXISTS (SELECT 1 FROM seat s WHERE s.session_id = p_session AND s.player_id = p.id
-                                            AND joinery_seat_occupies(s.status));
-  v_free := g.max_players - g.player_count;
-  IF v_free < v_new THEN
-    PERFORM joinery_expire_session_reservations(p_session);
-    SELECT max_players - player_count INTO v_free FROM game_session WHERE id = p_session;
-  END IF;
-  IF v_free < v_new THEN
-    RETURN QUERY SELECT 'full'::text, NULL::uuid, NULL::text;
-    RETURN;
-  END IF;
+  FOR i IN 0 .. v_count - 1 LOOP
+    o_outcome := NULL; o_detail := NULL; v_outcomes := '{}'; v_seats := '{}'; v_ids := '{}';
+    <<request>>
+    BEGIN
+      v_players := p_requests->i;
+      SELECT * INTO g FROM game_session WHERE id = p_session;
+      IF g.status <> 'ACTIVE' OR g.creation_policy <> 'ACCEPT_ALL' THEN
+        o_outcome := 'invalid_status';
+        EXIT request;
+      END IF;
 
-  FOR i IN 1..coalesce(array_length(p_player_ids, 1), 0) LOOP
-    SELECT * INTO v_added FROM joinery_add_player(
-      p_session, NULL, 'RESERVED', 'member', now() + make_interval(secs => p_timeout_seconds), NULL,
-      jsonb_build_object('player_id', p_player_ids[i], 'player_data', p_player_data[i]));
-    IF v_added.outcome NOT IN ('joined', 'existing') THEN
-      -- Cannot happen after the capacity check above; abort the whole batch rather than half-succeed.
-      RAISE EXCEPTION 'seat reservation failed: %', v_added.outcome USING ERRCODE = 'JY001';
+      SELECT count(*) INTO v_new FROM jsonb_array_elements(v_players) AS p
+       WHERE NOT EXISTS (SELECT 1 FROM seat s WHERE s.session_id = p_session AND s.player_id = p->>'player_id'
+                                                AND joinery_seat_occupies(s.status));
+      v_free := g.max_players - g.player_count;
+      IF v_free < v_new THEN
+        PERFORM joinery_expire_session_reservations(p_session);
+        SELECT max_players - player_count INTO v_free FROM game_session WHERE id = p_session;
+      END IF;
+      IF v_free < v_new THEN
+        o_outcome := 'full';
+        EXIT request;
+      END IF;
+
+      FOR j IN 0 .. jsonb_array_length(v_players) - 1 LOOP
+        SELECT * INTO v_added FROM joinery_add_player(
+          p_session, NULL, 'RESERVED', 'member', now() + make_interval(secs => p_timeout_seconds), NULL,
+          jsonb_build_object('player_id', v_players->j->>'player_id', 'player_data', v_players->j->>'player_data'));
+        IF v_added.outcome NOT IN ('joined', 'existing') THEN
+          -- Cannot happen after the capacity check above; abort the whole request rather than half-succeed.
+          RAISE EXCEPTION 'seat reservation failed: %', v_added.outcome USING ERRCODE = 'JY001';
+        END IF;
+        v_outcomes := v_outcomes || CASE WHEN v_added.outcome = 'joined' THEN 'reserved' ELSE 'existing' END;
+        v_seats := v_seats || v_added.seat_id;
+        v_ids := v_ids || (v_players->j->>'player_id');
+      END LOOP;
+    EXCEPTION WHEN OTHERS THEN
+      IF NOT v_batch THEN
+        RAISE;
+      END IF;
+      o_outcome := 'error';
+      o_detail := SQLSTATE || ' ' || SQLERRM;
+    END;
+    IF o_outcome IS NULL THEN
+      RETURN QUERY SELECT i, u.outcome, u.seat_id, u.player_id, NULL::text
+                     FROM unnest(v_outcomes, v_seats, v_ids) AS u(outcome, seat_id, player_id);
+    ELSE
+      RETURN QUERY SELECT i, o_outcome, NULL::uuid, NULL::text, o_detail;
     END IF;
-    RETURN QUERY SELECT CASE WHEN v_added.outcome = 'joined' THEN 'reserved' ELSE 'existing' END, v_added.seat_id,
-                        p_player_ids[i];
   END LOOP;
 END
+$$;
+
+-- One CreatePlayerSession(s) request: the batch of one (see joinery_reserve_seats_batch), all or none. Outcomes
+-- per player: reserved, existing; or one row not_found, invalid_status, full.
+CREATE OR REPLACE FUNCTION joinery_reserve_seats(
+  p_session uuid, p_player_ids text[], p_player_data text[], p_timeout_seconds integer
+) RETURNS TABLE(outcome text, seat_id uuid, player_id text)
+  LANGUAGE sql
+  AS $$
+  SELECT b.outcome, b.seat_id, b.player_id
+    FROM joinery_reserve_seats_batch(
+           p_session,
+           jsonb_build_array(coalesce((SELECT jsonb_agg(jsonb_build_object('player_id', u.id, 'player_data', u.data)
+                                                        ORDER BY u.n)
+                                         FROM unnest(p_player_ids, p_player_data) WITH ORDINALITY AS u(id, data, n)),
+                                      '[]'::jsonb)),
+           p_timeout_seconds) AS b
 $$;
 
 -- A player asks for a seat in a given session, whichever door the request came through (RallyHere join by id, the

@@ -1,122 +1,220 @@
 -- Sessions: create-or-join, creating, changing, activating and ending sessions. Seats are taken and freed through
 -- seats.sql; a session's row lock (game_session FOR UPDATE) is taken before anything of it is read or changed.
 
--- RallyHere create-or-join: the player's existing seat of that type, else a seat in the oldest open, compatible
--- session of the type (in the region, when given), else a new session when the template lets players create one.
--- Outcomes: existing, joined, created, template_not_found, invalid_team, no_session_available,
--- creation_not_allowed, full.
+-- RallyHere create-or-join, for a batch of players asking for the same type and region at once (a group commit,
+-- src/session/group-commit.ts): one transaction, one lock of each session row and one commit for all of them.
+-- Each player (an element of `p_players`: a joining player as seats.sql describes it, plus team_id and
+-- password_digest, the digest a session the player creates gets) gets the seat they already hold in an active
+-- session of the type, else a seat in the oldest open, compatible session of the type (in the region, when given),
+-- else a new session when the template lets players create one. One row per player, `ord` its index in
+-- `p_players`. Outcomes: existing, joined, created, template_not_found, invalid_team, no_session_available,
+-- creation_not_allowed, and in a batch of several error (the SQLSTATE and message in `detail`: that player's
+-- work is rolled back, the others' kept). A player listed twice gets one seat: the second ask is `existing`.
 --
--- Concurrency: a per-player advisory lock serialises one player's calls (retries get one seat). The first search
--- skips locked sessions, so concurrent joiners spread over open sessions; it runs in a subtransaction rolled back
--- when it finds nothing, so rows it locked and rejected are released before the joiner waits for the type's
--- creation lock. Under that lock the second search waits for locked rows: a session is created only when, after
--- every in-flight join committed, none fits. Both searches state one condition (joinery_session_auto_joinable,
--- the predicate of ix_game_session_open); they differ only in SKIP LOCKED.
-CREATE OR REPLACE FUNCTION joinery_create_or_join(
-  p_type text, p_region text, p_team integer, p_player jsonb, p_password_digest text, p_fleet_id text,
-  p_location text
-) RETURNS TABLE(outcome text, session_id uuid, team_id integer, seat_id uuid, seat_role text)
+-- Concurrency: per-player advisory locks serialise one player's calls (retries get one seat); a batch takes its
+-- players' locks first, in one order (the hash's), so batches never wait for each other's players in a cycle.
+--
+-- One player (a batch of one, joinery_create_or_join): the first search skips locked sessions, so concurrent
+-- joiners spread over open sessions; it runs in a subtransaction rolled back when it finds nothing, so rows it
+-- locked and rejected are released before the joiner waits for the type's creation lock (type + region). Under
+-- that lock the second search waits for locked rows: a session is created only when, after every in-flight join
+-- committed, none fits. Both searches state one condition (joinery_session_auto_joinable, the predicate of
+-- ix_game_session_open); they differ only in SKIP LOCKED.
+--
+-- Several players: the batch takes the type's creation lock before any row (and the type's batch lock, shared for
+-- a region, exclusive without one, so two batches that could lock the same rows never run at once), then seats
+-- each player with the waiting search only. It defers its events (joinery_defer_events) and appends them after
+-- the last player: a transaction holding the events lock must not wait for a row. Each player runs in a
+-- subtransaction of its own, so one failing player does not fail the batch; a batch holds at most 64 (PostgreSQL
+-- keeps 64 subtransaction ids per backend in shared memory; beyond that every snapshot gets slower).
+CREATE OR REPLACE FUNCTION joinery_create_or_join_batch(
+  p_type text, p_region text, p_players jsonb, p_fleet_id text, p_location text
+) RETURNS TABLE(ord integer, outcome text, session_id uuid, team_id integer, seat_id uuid, seat_role text,
+                detail text)
   LANGUAGE plpgsql
   AS $$
 #variable_conflict use_column
 DECLARE
   t session_template%ROWTYPE;
-  v_player_id text := p_player->>'player_id';
-  v_cp_family integer := (p_player->>'cp_family')::integer;
-  v_cp_input integer := (p_player->>'cp_input')::integer;
-  v_cp_required integer := (p_player->>'cp_required')::integer;
-  v_cp_allowed integer := (p_player->>'cp_allowed')::integer;
+  v_count integer := jsonb_array_length(p_players);
+  v_batch boolean := jsonb_array_length(p_players) > 1;
+  v_template boolean;
+  v_key bigint;
+  v_player jsonb;
+  v_player_id text;
+  v_team integer;
+  v_cp_family integer;
+  v_cp_input integer;
+  v_cp_required integer;
+  v_cp_allowed integer;
   v_session uuid;
   v_existing record;
+  v_added record;
+  o_outcome text;
+  o_session uuid;
+  o_team integer;
+  o_seat uuid;
+  o_role text;
+  o_detail text;
 BEGIN
-  PERFORM pg_advisory_xact_lock(hashtextextended('joinery:player:' || v_player_id, 0));
-
-  -- The player's own seats first (a handful, one index probe), each checked by primary key, whatever the
-  -- statistics say about the type.
-  SELECT s.session_id, s.team_id, s.id, s.role INTO v_existing
-    FROM seat s
-    CROSS JOIN LATERAL (SELECT 1 FROM game_session g
-                         WHERE g.id = s.session_id AND g.type = p_type AND g.status = 'ACTIVE' LIMIT 1) AS of_type
-   WHERE s.player_id = v_player_id AND joinery_seat_is_member(s.role, s.status)
-   ORDER BY s.created_at
-   LIMIT 1;
-  IF FOUND THEN
-    RETURN QUERY SELECT 'existing'::text, v_existing.session_id, v_existing.team_id, v_existing.id, v_existing.role;
-    RETURN;
+  IF v_count > 64 THEN
+    RAISE EXCEPTION 'a create-or-join batch holds at most 64 players, not %', v_count USING ERRCODE = '22023';
   END IF;
+  FOR v_key IN SELECT DISTINCT hashtextextended('joinery:player:' || (p->>'player_id'), 0)
+                  FROM jsonb_array_elements(p_players) AS p ORDER BY 1 LOOP
+    PERFORM pg_advisory_xact_lock(v_key);
+  END LOOP;
 
   SELECT * INTO t FROM session_template WHERE session_type = p_type;
-  IF NOT FOUND THEN
-    RETURN QUERY SELECT 'template_not_found'::text, NULL::uuid, NULL::integer, NULL::uuid, NULL::text;
-    RETURN;
-  END IF;
-  IF p_team IS NOT NULL AND p_team >= t.num_teams THEN
-    RETURN QUERY SELECT 'invalid_team'::text, NULL::uuid, p_team, NULL::uuid, NULL::text;
-    RETURN;
+  v_template := FOUND;
+  IF v_batch AND v_template THEN
+    IF p_region IS NULL THEN
+      PERFORM pg_advisory_xact_lock(hashtextextended('joinery:batch:' || p_type, 0));
+    ELSE
+      PERFORM pg_advisory_xact_lock_shared(hashtextextended('joinery:batch:' || p_type, 0));
+    END IF;
+    PERFORM pg_advisory_xact_lock(hashtextextended('joinery:create:' || p_type || ':' || coalesce(p_region, ''), 0));
+    PERFORM joinery_defer_events();
   END IF;
 
-  IF t.attempt_auto_join THEN
+  FOR i IN 0 .. v_count - 1 LOOP
+    o_outcome := NULL; o_session := NULL; o_team := NULL; o_seat := NULL; o_role := NULL; o_detail := NULL;
+    <<player>>
     BEGIN
-      SELECT g.id INTO v_session FROM game_session g
-       WHERE g.type = p_type
-         AND joinery_session_auto_joinable(g.status, g.public, g.creation_policy, g.password_digest, g.has_room)
-         AND (p_region IS NULL OR g.region_id = p_region)
-         AND joinery_cp_can_join(g.cp_families_all, g.cp_required_families, g.cp_inputs_any, g.cp_inputs_allowed,
-                                 v_cp_family, v_cp_input, v_cp_required, v_cp_allowed)
-         AND (p_team IS NULL OR EXISTS (SELECT 1 FROM session_team st
-                                         WHERE st.session_id = g.id AND st.team_id = p_team AND st.player_count < st.max_size))
-         AND NOT EXISTS (SELECT 1 FROM seat x WHERE x.session_id = g.id AND x.player_id = v_player_id
-                                               AND joinery_seat_occupies(x.status))
-       ORDER BY g.created_at, g.id
-       LIMIT 1
-       FOR UPDATE OF g SKIP LOCKED;
-      IF v_session IS NULL THEN
-        RAISE EXCEPTION USING ERRCODE = 'JNR01';
+      v_player := p_players->i;
+      v_player_id := v_player->>'player_id';
+      v_team := (v_player->>'team_id')::integer;
+      v_cp_family := (v_player->>'cp_family')::integer;
+      v_cp_input := (v_player->>'cp_input')::integer;
+      v_cp_required := (v_player->>'cp_required')::integer;
+      v_cp_allowed := (v_player->>'cp_allowed')::integer;
+
+      -- The player's own seats first (a handful, one index probe), each checked by primary key, whatever the
+      -- statistics say about the type.
+      SELECT s.session_id, s.team_id, s.id, s.role INTO v_existing
+        FROM seat s
+        CROSS JOIN LATERAL (SELECT 1 FROM game_session g
+                             WHERE g.id = s.session_id AND g.type = p_type AND g.status = 'ACTIVE' LIMIT 1) AS of_type
+       WHERE s.player_id = v_player_id AND joinery_seat_is_member(s.role, s.status)
+       ORDER BY s.created_at
+       LIMIT 1;
+      IF FOUND THEN
+        o_outcome := 'existing'; o_session := v_existing.session_id; o_team := v_existing.team_id;
+        o_seat := v_existing.id; o_role := v_existing.role;
+        EXIT player;
       END IF;
-    EXCEPTION WHEN SQLSTATE 'JNR01' THEN
+
+      IF NOT v_template THEN
+        o_outcome := 'template_not_found';
+        EXIT player;
+      END IF;
+      IF v_team IS NOT NULL AND v_team >= t.num_teams THEN
+        o_outcome := 'invalid_team'; o_team := v_team;
+        EXIT player;
+      END IF;
+
       v_session := NULL;
+      IF t.attempt_auto_join THEN
+        IF NOT v_batch THEN
+          BEGIN
+            SELECT g.id INTO v_session FROM game_session g
+             WHERE g.type = p_type
+               AND joinery_session_auto_joinable(g.status, g.public, g.creation_policy, g.password_digest, g.has_room)
+               AND (p_region IS NULL OR g.region_id = p_region)
+               AND joinery_cp_can_join(g.cp_families_all, g.cp_required_families, g.cp_inputs_any, g.cp_inputs_allowed,
+                                       v_cp_family, v_cp_input, v_cp_required, v_cp_allowed)
+               AND (v_team IS NULL OR EXISTS (SELECT 1 FROM session_team st
+                                               WHERE st.session_id = g.id AND st.team_id = v_team
+                                                 AND st.player_count < st.max_size))
+               AND NOT EXISTS (SELECT 1 FROM seat x WHERE x.session_id = g.id AND x.player_id = v_player_id
+                                                     AND joinery_seat_occupies(x.status))
+             ORDER BY g.created_at, g.id
+             LIMIT 1
+             FOR UPDATE OF g SKIP LOCKED;
+            IF v_session IS NULL THEN
+              RAISE EXCEPTION USING ERRCODE = 'JNR01';
+            END IF;
+          EXCEPTION WHEN SQLSTATE 'JNR01' THEN
+            v_session := NULL;
+          END;
+          IF v_session IS NULL THEN
+            PERFORM pg_advisory_xact_lock(hashtextextended('joinery:create:' || p_type || ':' || coalesce(p_region, ''), 0));
+          END IF;
+        END IF;
+
+        IF v_session IS NULL THEN
+          SELECT g.id INTO v_session FROM game_session g
+           WHERE g.type = p_type
+             AND joinery_session_auto_joinable(g.status, g.public, g.creation_policy, g.password_digest, g.has_room)
+             AND (p_region IS NULL OR g.region_id = p_region)
+             AND joinery_cp_can_join(g.cp_families_all, g.cp_required_families, g.cp_inputs_any, g.cp_inputs_allowed,
+                                     v_cp_family, v_cp_input, v_cp_required, v_cp_allowed)
+             AND (v_team IS NULL OR EXISTS (SELECT 1 FROM session_team st
+                                             WHERE st.session_id = g.id AND st.team_id = v_team
+                                               AND st.player_count < st.max_size))
+             AND NOT EXISTS (SELECT 1 FROM seat x WHERE x.session_id = g.id AND x.player_id = v_player_id
+                                                   AND joinery_seat_occupies(x.status))
+           ORDER BY g.created_at, g.id
+           LIMIT 1
+           FOR UPDATE OF g;
+        END IF;
+
+        IF v_session IS NOT NULL THEN
+          SELECT * INTO v_added FROM joinery_add_player(v_session, v_team, 'ACTIVE', 'member', NULL, NULL, v_player);
+          o_outcome := v_added.outcome; o_session := v_added.session_id; o_team := v_added.team_id;
+          o_seat := v_added.seat_id; o_role := v_added.seat_role;
+          EXIT player;
+        END IF;
+      END IF;
+
+      IF NOT t.can_be_created_by_players_directly THEN
+        o_outcome := CASE WHEN t.attempt_auto_join THEN 'no_session_available' ELSE 'creation_not_allowed' END;
+        EXIT player;
+      END IF;
+
+      v_session := gen_random_uuid();
+      PERFORM joinery_insert_rallyhere_session(v_session, t, p_region, p_fleet_id, p_location,
+                                               v_player->>'password_digest', NULL);
+      SELECT * INTO v_added
+        FROM joinery_add_player(v_session, coalesce(v_team, 0), 'ACTIVE', 'leader', NULL, NULL, v_player);
+      o_outcome := CASE WHEN v_added.outcome = 'joined' THEN 'created' ELSE v_added.outcome END;
+      o_session := v_added.session_id; o_team := v_added.team_id; o_seat := v_added.seat_id;
+      o_role := v_added.seat_role;
+    EXCEPTION WHEN OTHERS THEN
+      IF NOT v_batch THEN
+        RAISE;
+      END IF;
+      o_outcome := 'error'; o_session := NULL; o_team := NULL; o_seat := NULL; o_role := NULL;
+      o_detail := SQLSTATE || ' ' || SQLERRM;
     END;
+    RETURN QUERY SELECT i, o_outcome, o_session, o_team, o_seat, o_role, o_detail;
+  END LOOP;
 
-    IF v_session IS NULL THEN
-      PERFORM pg_advisory_xact_lock(hashtextextended('joinery:create:' || p_type || ':' || coalesce(p_region, ''), 0));
-      SELECT g.id INTO v_session FROM game_session g
-       WHERE g.type = p_type
-         AND joinery_session_auto_joinable(g.status, g.public, g.creation_policy, g.password_digest, g.has_room)
-         AND (p_region IS NULL OR g.region_id = p_region)
-         AND joinery_cp_can_join(g.cp_families_all, g.cp_required_families, g.cp_inputs_any, g.cp_inputs_allowed,
-                                 v_cp_family, v_cp_input, v_cp_required, v_cp_allowed)
-         AND (p_team IS NULL OR EXISTS (SELECT 1 FROM session_team st
-                                         WHERE st.session_id = g.id AND st.team_id = p_team AND st.player_count < st.max_size))
-         AND NOT EXISTS (SELECT 1 FROM seat x WHERE x.session_id = g.id AND x.player_id = v_player_id
-                                               AND joinery_seat_occupies(x.status))
-       ORDER BY g.created_at, g.id
-       LIMIT 1
-       FOR UPDATE OF g;
-    END IF;
-
-    IF v_session IS NOT NULL THEN
-      RETURN QUERY SELECT * FROM joinery_add_player(v_session, p_team, 'ACTIVE', 'member', NULL, NULL, p_player);
-      RETURN;
-    END IF;
+  IF v_batch AND v_template THEN
+    PERFORM joinery_flush_events();
   END IF;
-
-  IF NOT t.can_be_created_by_players_directly THEN
-    RETURN QUERY SELECT CASE WHEN t.attempt_auto_join THEN 'no_session_available' ELSE 'creation_not_allowed' END::text,
-                        NULL::uuid, NULL::integer, NULL::uuid, NULL::text;
-    RETURN;
-  END IF;
-
-  v_session := gen_random_uuid();
-  PERFORM joinery_insert_rallyhere_session(v_session, t, p_region, p_fleet_id, p_location, p_password_digest, NULL);
-
-  RETURN QUERY SELECT CASE WHEN a.outcome = 'joined' THEN 'created' ELSE a.outcome END, a.session_id, a.team_id,
-                      a.seat_id, a.seat_role
-    FROM joinery_add_player(v_session, coalesce(p_team, 0), 'ACTIVE', 'leader', NULL, NULL, p_player) a;
 END
+$$;
+
+-- RallyHere create-or-join of one player: the batch of one (see joinery_create_or_join_batch). Outcomes:
+-- existing, joined, created, template_not_found, invalid_team, no_session_available, creation_not_allowed.
+CREATE OR REPLACE FUNCTION joinery_create_or_join(
+  p_type text, p_region text, p_team integer, p_player jsonb, p_password_digest text, p_fleet_id text,
+  p_location text
+) RETURNS TABLE(outcome text, session_id uuid, team_id integer, seat_id uuid, seat_role text)
+  LANGUAGE sql
+  AS $$
+  SELECT b.outcome, b.session_id, b.team_id, b.seat_id, b.seat_role
+    FROM joinery_create_or_join_batch(
+           p_type, p_region,
+           jsonb_build_array(p_player || jsonb_strip_nulls(jsonb_build_object('team_id', p_team,
+                                                                              'password_digest', p_password_digest))),
+           p_fleet_id, p_location) AS b
 $$;
 
 -- A new RallyHere session of a template, empty: its teams, its culling timeout, its browser listing when the
 -- template adds sessions to the browser (auto_add_to_browser, with auto_browser_params as the listing's data).
+-- created_at is the clock's, so the sessions one batch creates keep their order for the oldest-first search.
 CREATE OR REPLACE FUNCTION joinery_insert_rallyhere_session(
   p_session uuid, t session_template, p_region text, p_fleet_id text, p_location text, p_password_digest text,
   p_public boolean
@@ -126,14 +224,14 @@ CREATE OR REPLACE FUNCTION joinery_insert_rallyhere_session(
   INSERT INTO game_session (id, type, public, region_id, fleet_id, location, max_players, keep_alive_on_empty,
                             password_digest, created_via, cp_families_all, cp_required_families, cp_inputs_any,
                             cp_inputs_allowed, player_culling_timeout, browser_listed, browser_custom_data,
-                            browser_listed_at)
+                            browser_listed_at, created_at)
   VALUES (p_session, t.session_type, coalesce(p_public, t.default_public), p_region, p_fleet_id, coalesce(p_region, p_location),
           t.num_teams * t.players_per_team, t.keep_alive_on_empty, p_password_digest, 'rallyhere',
           joinery_cp_all_families(), 0, 0, joinery_cp_all_inputs(),
           nullif((t.config->>'player_culling_timeout')::integer, 0),
           coalesce((t.config->>'auto_add_to_browser')::boolean, false),
           coalesce(t.config->'auto_browser_params', '{}'),
-          CASE WHEN coalesce((t.config->>'auto_add_to_browser')::boolean, false) THEN now() END);
+          CASE WHEN coalesce((t.config->>'auto_add_to_browser')::boolean, false) THEN now() END, clock_timestamp());
   INSERT INTO session_team (session_id, team_id, max_size)
   SELECT p_session, n, t.players_per_team FROM generate_series(0, t.num_teams - 1) AS n;
 $$;
