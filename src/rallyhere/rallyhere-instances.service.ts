@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { hasPermission } from '../auth/permissions.js';
 import type { Principal } from '../auth/principal.js';
-import { InvalidRequest, PermissionDenied } from '../common/errors.js';
-import { type InstanceActor, type NewInstance, SessionInstances } from '../session/session-instances.js';
+import { InvalidRequest } from '../common/errors.js';
+import { type InstanceActor, SessionInstances } from '../session/session-instances.js';
 import { InstanceNotFound, SessionNotFound } from '../session/session.errors.js';
 import type { InstanceHealthStatusUpdateDto, InstanceInfoUpdateDto, InstanceRequestDto } from './dto/instance.dto.js';
 import type { InstanceInfoDto, SessionDto } from './dto/session.dto.js';
@@ -10,8 +10,8 @@ import { RallyHereSessionsService } from './rallyhere-sessions.service.js';
 import { toInstanceInfo, toSessionDto } from './session.view.js';
 
 /**
- * RallyHere instance use cases: who the host is (from the token and the request), and the answers' views. The
- * rules (who may register, update or end an instance, its health) are the core's (`SessionInstances`).
+ * RallyHere instance use cases: the request and the token in the core's terms, and the answers' views. The rules
+ * (who hosts, who may register, update or end an instance, its health) are the core's (`SessionInstances`).
  */
 @Injectable()
 export class RallyHereInstancesService {
@@ -20,12 +20,7 @@ export class RallyHereInstancesService {
     private readonly sessions: RallyHereSessionsService,
   ) {}
 
-  /**
-   * POST .../instance. The host: for host_type `player`, the player named (a player token names itself unless it
-   * holds `session:update:any`); otherwise a client token (a dedicated server) registers itself, a player token
-   * hosting a `standalone` instance registers itself, and a player token asking for a `dedicated` or `preallocated`
-   * one gets a game-server process of the session's fleet.
-   */
+  /** POST .../instance. Who hosts it, and who may register it, is the core's rule (`SessionInstances.register`). */
   async register(principal: Principal, sessionId: string, request: InstanceRequestDto): Promise<InstanceInfoDto> {
     if (request.instance_request_template_id !== undefined) {
       throw new InvalidRequest(
@@ -33,39 +28,16 @@ export class RallyHereInstancesService {
         'Instance request templates (matchmaking) are not supported: give host_type and instance_startup_params',
       );
     }
-    const actor = actorOf(principal);
-    const hostType = request.host_type ?? 'dedicated';
-    let host: Pick<NewInstance, 'hostPlayerId' | 'hostClientId' | 'spawn'>;
-    if (hostType === 'player') {
-      const hostPlayerId = request.host_player_uuid?.toLowerCase() ?? principal.playerUuid;
-      if (!hostPlayerId) {
-        throw new InvalidRequest(
-          'host_player_uuid_required',
-          'host_type player needs host_player_uuid when a client token registers the instance',
-        );
-      }
-      if (hostPlayerId !== principal.playerUuid && !actor.privileged) {
-        throw new PermissionDenied(
-          'A player may register only themselves as the host; naming another player needs session:update:any',
-          'not_instance_host',
-        );
-      }
-      host = { hostPlayerId, spawn: false };
-    } else if (principal.playerUuid) {
-      host = hostType === 'standalone' ? { hostPlayerId: principal.playerUuid, spawn: false } : { spawn: true };
-    } else {
-      host = { hostClientId: principal.clientId, spawn: false };
-    }
     await this.instances.register(
       sessionId,
       {
-        ...host,
-        hostType,
+        hostType: request.host_type ?? 'dedicated',
+        hostPlayerId: request.host_player_uuid?.toLowerCase(),
         instanceId: request.instance_id,
         startupParams: request.instance_startup_params as unknown as Record<string, unknown> | undefined,
         customData: request.custom_data,
       },
-      actor,
+      actorOf(principal),
     );
     return this.instanceOf(sessionId);
   }

@@ -30,18 +30,46 @@ export interface InstanceActor {
   privileged: boolean;
 }
 
-/** A registration (RallyHere `InstanceRequest`), the host already decided by the adapter. */
+/** A registration (RallyHere `InstanceRequest`): the host type asked for and, for a player host, whom. */
 export interface NewInstance {
   instanceId?: string;
   hostType: HostType;
-  /** The hosting player (host_type player). */
+  /** The hosting player named by the request (host_type player); a player registering defaults to themselves. */
   hostPlayerId?: string;
-  /** The client registering itself as the host (a dedicated server's client token). */
-  hostClientId?: string;
   startupParams?: Record<string, unknown>;
   customData?: Record<string, string>;
-  /** A player asks for a dedicated server: a Server SDK process of the session's fleet is allocated. */
-  spawn: boolean;
+}
+
+/**
+ * Who hosts a registration: for host_type `player`, the player named (a player may name only themselves unless
+ * privileged); otherwise a client (a dedicated server's token) registers itself, a player hosting a `standalone`
+ * instance registers itself, and a player asking for a `dedicated` or `preallocated` one gets a game-server
+ * process of the session's fleet (`spawn`).
+ */
+function hostOf(
+  instance: NewInstance,
+  actor: InstanceActor,
+): { hostPlayerId?: string; hostClientId?: string; spawn: boolean } {
+  if (instance.hostType === 'player') {
+    const hostPlayerId = instance.hostPlayerId ?? actor.playerId;
+    if (!hostPlayerId) {
+      throw new InvalidRequest(
+        'host_player_uuid_required',
+        'host_type player needs host_player_uuid when a client token registers the instance',
+      );
+    }
+    if (hostPlayerId !== actor.playerId && !actor.privileged) {
+      throw new PermissionDenied(
+        'A player may register only themselves as the host; naming another player needs session:update:any',
+        'not_instance_host',
+      );
+    }
+    return { hostPlayerId, spawn: false };
+  }
+  if (actor.playerId) {
+    return instance.hostType === 'standalone' ? { hostPlayerId: actor.playerId, spawn: false } : { spawn: true };
+  }
+  return { hostClientId: actor.clientId, spawn: false };
 }
 
 /** Changes by the host (RallyHere `InstanceInfoUpdate`); absent members stay. */
@@ -85,7 +113,7 @@ export class SessionInstances {
   }
 
   /**
-   * Registers the session's instance: the caller's host, or (spawn) a game-server process. `existing` when the
+   * Registers the session's instance: its host ({@link hostOf}), or (spawn) a game-server process. `existing` when the
    * same registration came again (a retry). The leader, or a privileged actor.
    */
   async register(
@@ -93,6 +121,7 @@ export class SessionInstances {
     instance: NewInstance,
     actor: InstanceActor,
   ): Promise<'registered' | 'spawned' | 'existing'> {
+    const host = hostOf(instance, actor);
     if (!isUuid(sessionId)) throw new SessionNotFound(sessionId);
     const { cadenceSeconds, missedChecksBeforeUnknown } = this.config.instanceHealth;
     const [{ outcome }] = await this.sql.query<{ outcome: string }>(
@@ -103,20 +132,20 @@ export class SessionInstances {
         JSON.stringify({
           instance_id: instance.instanceId,
           host_type: instance.hostType,
-          host_player_id: instance.hostPlayerId,
-          host_client_id: instance.hostClientId,
+          host_player_id: host.hostPlayerId,
+          host_client_id: host.hostClientId,
           startup_params: instance.startupParams,
           custom_data: instance.customData,
         }),
         actor.playerId ?? null,
         actor.privileged,
-        instance.spawn,
+        host.spawn,
         this.config.gameServers.unhealthySeconds,
         cadenceSeconds,
         missedChecksBeforeUnknown,
       ],
     );
-    if (instance.spawn && (outcome === 'spawned' || outcome === 'no_capacity')) {
+    if (host.spawn && (outcome === 'spawned' || outcome === 'no_capacity')) {
       this.metrics.placement(outcome === 'spawned' ? 'placed' : outcome);
     }
     switch (outcome) {
