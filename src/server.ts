@@ -74,11 +74,20 @@ export async function startServer(env: Record<string, string | undefined>): Prom
     config,
     embedded,
     stop: async (drainTimeoutMs = Math.max(0, config.http.shutdownTimeoutMs - 1_000)) => {
-      await drainRequests(app, drainTimeoutMs);
-      await app.close();
+      await stopApp(app, drainTimeoutMs);
       await embedded?.stop();
     },
   };
+}
+
+/**
+ * The application's graceful stop (also the tests'): drains requests (at most `drainTimeoutMs`), drops every
+ * connection still open, then closes the application (event streams, game-server sockets, the database pools).
+ * A bare `app.close()` would instead wait for each client to close its own keep-alive connections.
+ */
+export async function stopApp(app: NestExpressApplication, drainTimeoutMs: number): Promise<void> {
+  await drainRequests(app, drainTimeoutMs);
+  await app.close();
 }
 
 /** Stops accepting connections and waits for in-flight requests (bounded); then drops every connection. */
