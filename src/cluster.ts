@@ -8,7 +8,8 @@ import type { EmbeddedPostgresHandle } from './database/embedded-postgres.js';
 import { ignoreBrokenStdio } from './lifecycle/deadline.js';
 import { startEmbeddedFor } from './server.js';
 import { serveClusterMetrics } from './metrics/metrics.service.js';
-import { failedToStart, runService } from './process.js';
+import { failedToStart } from './lifecycle/failed-to-start.js';
+import { runService } from './process.js';
 
 /** A worker that dies sooner than this after starting counts as a failed start. */
 const QUICK_DEATH_MS = 5_000;

@@ -1,5 +1,4 @@
 import { Logger } from '@nestjs/common';
-import { ConfigError } from './config/config.js';
 import { armShutdownDeadline, ignoreBrokenStdio } from './lifecycle/deadline.js';
 import { type RunningServer, startServer } from './server.js';
 
@@ -34,12 +33,4 @@ export async function runService(env: Record<string, string | undefined>): Promi
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
   return server;
-}
-
-/** Reports a start-up failure and exits with status 1. */
-export function failedToStart(error: unknown): never {
-  // The message and stack only: a database error object also carries its statement's parameters.
-  if (error instanceof ConfigError) console.error(error.message);
-  else console.error('Joinery failed to start:', error instanceof Error ? (error.stack ?? error.message) : error);
-  process.exit(1);
 }
