@@ -2,7 +2,7 @@ import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from '../src/server.js';
-import { http } from './utils/test-app.js';
+import { http } from './utils/http.js';
 
 /**
  * The service as `npm start` runs it with no DATABASE_URL: on the embedded

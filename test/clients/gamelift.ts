@@ -9,6 +9,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { decode as cborDecode, encode as cborEncode } from 'cbor2';
 import http from 'node:http';
 import { DEV_BOOTSTRAP } from '../../src/config/config.js';
+import { send } from '../utils/http.js';
 
 export const DEV_KEY = DEV_BOOTSTRAP.accessKey;
 export const REGION = 'us-east-1';
@@ -101,8 +102,8 @@ export async function signedCall(
   const request = { headers: { ...(signed.headers as Record<string, string>) }, body };
   options.tamper?.(request);
   delete request.headers.host;
-  const response = await fetch(`${baseUrl}/`, { method: 'POST', headers: request.headers, body: request.body });
-  const text = await response.text();
+  const response = await send(`${baseUrl}/`, { method: 'POST', headers: request.headers, body: request.body });
+  const text = response.bytes.toString('utf8');
   let parsed: unknown = text;
   try {
     parsed = text ? JSON.parse(text) : undefined;
@@ -171,12 +172,12 @@ export async function signedCborCall(
   const request = { headers: { ...(signed.headers as Record<string, string>) }, body };
   options.tamper?.(request);
   delete request.headers.host;
-  const response = await fetch(`${baseUrl}${path}`, {
+  const response = await send(`${baseUrl}${path}`, {
     method: 'POST',
     headers: request.headers,
     body: request.body.length ? Buffer.from(request.body) : undefined,
   });
-  const bytes = new Uint8Array(await response.arrayBuffer());
+  const bytes = new Uint8Array(response.bytes);
   let decoded: unknown;
   try {
     decoded = bytes.length ? cborDecode(bytes) : undefined;

@@ -27,7 +27,7 @@ import {
   type SessionCrossplay,
 } from '../../src/crossplay/crossplay.js';
 import { expectLedgerInvariants } from '../utils/invariants.js';
-import { TestDatabase } from '../utils/test-app.js';
+import { TestDatabase } from '../utils/database.js';
 
 /** Every function this file tests directly; the completeness test compares it with pg_proc. */
 const COVERED = [

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-gamelift';
 import { FLEET_ID, gameLiftClient } from '../clients/gamelift.js';
 import type { TestGameServer } from '../clients/game-server-sdk.js';
-import { TestDatabase } from '../utils/test-app.js';
+import { TestDatabase } from '../utils/database.js';
 import { eventually, readyServer, registerHost, type SdkInstance, startSdkInstances } from './game-servers-helpers.js';
 
 /**

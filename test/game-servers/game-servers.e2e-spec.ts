@@ -20,7 +20,8 @@ import { FLEET_ID, gameLiftClient } from '../clients/gamelift.js';
 import { TestGameServer, UpgradeRefused } from '../clients/game-server-sdk.js';
 import { outcome } from '../gamelift/gamelift-helpers.js';
 import { expectRallyHereSchema } from '../utils/rallyhere-schemas.js';
-import { http, loginAdmin, loginPlayer, TestDatabase } from '../utils/test-app.js';
+import { TestDatabase } from '../utils/database.js';
+import { http, loginAdmin, loginPlayer } from '../utils/http.js';
 import { eventually, readyServer, registerHost, type SdkInstance, startSdkInstances } from './game-servers-helpers.js';
 
 /**

@@ -3,7 +3,8 @@ import { FLEET_ID, gameLiftClient, signedCall } from '../clients/gamelift.js';
 import { newGameSession } from '../gamelift/gamelift-helpers.js';
 import { createOrJoinBody, joinBody } from '../utils/sessions.js';
 import { ServiceProcess } from '../utils/service-process.js';
-import { http, loginAdmin, loginPlayer, TestDatabase } from '../utils/test-app.js';
+import { TestDatabase } from '../utils/database.js';
+import { http, loginAdmin, loginPlayer } from '../utils/http.js';
 
 /**
  * A fuzz of every documented route: the routes come from the app's own

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../utils/service-process.js';
-import { http } from '../utils/test-app.js';
+import { http } from '../utils/http.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 

@@ -1,7 +1,8 @@
 import net from 'node:net';
 import pg from 'pg';
 import { ServiceProcess } from '../utils/service-process.js';
-import { loginPlayer, TestDatabase } from '../utils/test-app.js';
+import { TestDatabase } from '../utils/database.js';
+import { loginPlayer } from '../utils/http.js';
 
 const BODY = JSON.stringify({
   client_version: '1.0.0',

@@ -3,7 +3,8 @@ import { ledgerViolations } from '../../bench/lib/invariants.js';
 import { gameLiftClient } from '../clients/gamelift.js';
 import { newGameSession, uuidOf } from '../gamelift/gamelift-helpers.js';
 import { ServiceProcess } from '../utils/service-process.js';
-import { http, loginPlayer, TestDatabase } from '../utils/test-app.js';
+import { TestDatabase } from '../utils/database.js';
+import { http, loginPlayer } from '../utils/http.js';
 
 const BODY = {
   client_version: '1.0.0',

@@ -1,9 +1,4 @@
 import pg from 'pg';
-import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../../src/database/data-source-options.js';
-import { createApp } from '../../src/app.factory.js';
-import { loadConfig } from '../../src/config/config.js';
-import { migrateWithLock } from '../../src/database/migrate.js';
 
 const TEMPLATE_LOCK = 0x4a4f5454; // "JOTT"
 
@@ -29,7 +24,8 @@ export async function adminQuery<T extends pg.QueryResultRow = pg.QueryResultRow
 
 /**
  * The run's migrated template database, created by whichever test file
- * asks first (the others wait on an advisory lock).
+ * asks first (the others wait on an advisory lock). The application is imported only here, when the template
+ * is built: a file that drives service processes alone never loads it.
  */
 export async function ensureTemplate(adminUrl: string, template: string): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl });
@@ -41,6 +37,14 @@ export async function ensureTemplate(adminUrl: string, template: string): Promis
     const building = `${template}_building`;
     await client.query(`DROP DATABASE IF EXISTS "${building}"`);
     await client.query(`CREATE DATABASE "${building}"`);
+    const [{ DataSource }, { dataSourceOptions }, { migrateWithLock }, { createApp }, { loadConfig }] =
+      await Promise.all([
+        import('typeorm'),
+        import('../../src/database/data-source-options.js'),
+        import('../../src/database/migrate.js'),
+        import('../../src/app.factory.js'),
+        import('../../src/config/config.js'),
+      ]);
     const dataSource = await new DataSource(
       dataSourceOptions({ url: withDatabase(adminUrl, building), poolSize: 2 }),
     ).initialize();

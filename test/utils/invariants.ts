@@ -1,5 +1,5 @@
 import { ledgerViolations } from '../../bench/lib/invariants.js';
-import type { TestDatabase } from './test-app.js';
+import type { TestDatabase } from './database.js';
 
 /**
  * The ledger's invariants, checked straight in the database (the SQL is

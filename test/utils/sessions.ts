@@ -1,5 +1,5 @@
 import type { SessionTemplateDto } from '../../src/session/dto/session-template.dto.js';
-import { http, loginAdmin } from './test-app.js';
+import { http, loginAdmin } from './http.js';
 
 /** A CreateOrJoinRequest shaped like RallyHere's OpenAPI example. */
 export function createOrJoinBody(sessionType: string, extra: Record<string, unknown> = {}) {
