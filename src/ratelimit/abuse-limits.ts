@@ -61,8 +61,8 @@ export class Allowance {
  */
 @Injectable()
 export class AbuseLimits {
-  private readonly enabled: boolean;
-  private readonly failures: Allowance;
+  // Undefined while RATE_LIMIT_ENABLED is off: an allowance's LRU is allocated for all its entries at once.
+  private readonly failures?: Allowance;
   private readonly identities?: Allowance;
 
   constructor(
@@ -70,14 +70,14 @@ export class AbuseLimits {
     private readonly metrics: MetricsService,
   ) {
     const { failureLimit, failureWindowMs, anonIdentityLimit, anonIdentityWindowMs } = config.abuse;
-    this.enabled = config.rateLimit.enabled;
+    if (!config.rateLimit.enabled) return;
     this.failures = new Allowance(failureLimit, failureWindowMs);
     if (anonIdentityLimit > 0) this.identities = new Allowance(anonIdentityLimit, anonIdentityWindowMs);
   }
 
   /** Throws 429 when `ip` has used its failed-authentication budget. Touches nothing else. */
   assertMayAuthenticate(ip: string | undefined): void {
-    if (!this.enabled) return;
+    if (!this.failures) return;
     const wait = this.failures.wait(ipKey(ip));
     if (wait > 0) {
       this.metrics.authenticationThrottled();
@@ -86,12 +86,12 @@ export class AbuseLimits {
   }
 
   authenticationFailed(ip: string | undefined): void {
-    if (this.enabled) this.failures.spend(ipKey(ip));
+    this.failures?.spend(ipKey(ip));
   }
 
   /** Spends one new anonymous identity of `ip`'s quota, or throws 429 when none is left. */
   takeNewIdentity(ip: string | undefined): void {
-    if (!this.enabled || !this.identities) return;
+    if (!this.identities) return;
     const key = ipKey(ip);
     const wait = this.identities.wait(key);
     if (wait > 0) throw new RateLimited(Math.ceil(wait / 1000));

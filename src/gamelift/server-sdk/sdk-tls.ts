@@ -3,7 +3,6 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
-import { generate } from 'selfsigned';
 import type { AppConfig } from '../../config/config.js';
 
 export interface TlsPair {
@@ -43,6 +42,8 @@ export async function loadTls(config: AppConfig): Promise<TlsPair> {
     ];
     if (isIP(host) && !['127.0.0.1', '::1', '0.0.0.0', '::'].includes(host)) altNames.push({ type: 7, ip: host });
     else if (!isIP(host) && host !== 'localhost') altNames.push({ type: 2, value: host });
+    // Loaded only when a certificate is made: its X.509 libraries cost every start about 0.1 s otherwise.
+    const { generate } = await import('selfsigned');
     const pems = await generate([{ name: 'commonName', value: 'joinery-sdk-dev' }], {
       keySize: 2048,
       algorithm: 'sha256',
