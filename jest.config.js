@@ -35,8 +35,8 @@ const database = {
 
 export default {
   testTimeout: 60_000,
-  // Two workers on the 2-core machines this runs on: most suites wait on PostgreSQL and child processes, so two
-  // files at a time take 180 s of Jest instead of 300 s with Jest's default of one worker (cores - 1).
+  // Three workers on the 2-core machines this runs on: the suites wait on PostgreSQL, child processes and
+  // sockets a good part of their time, so a third file keeps both cores busy (docs/testing.md has the figures).
   maxWorkers: 3,
   projects: [
     { ...shared, displayName: 'unit', roots: ['<rootDir>/src'], testMatch: ['**/*.spec.ts'] },

@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
+import { transform } from '@swc/core';
 import { runBench, SCENARIOS } from '../../bench/lib/bench.js';
 import { formatTable } from '../../bench/lib/report.js';
 
@@ -9,14 +9,15 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
  * The bare server runs as a process of its own, from JavaScript: `npm run bench` compiles it with
- * tsconfig.bench.json; here it is transpiled alone (one file, no type check; `npm run lint` and the bench's
- * build check its types) to the same place.
+ * tsconfig.bench.json; here swc (Jest's transformer) transpiles it alone (one file, no type check; `npm run lint`
+ * and the bench's build check its types) to the same place.
  */
 async function compileBareServer(): Promise<string> {
   const script = 'dist/bench/bare-server.js';
   const source = await readFile(join(root, 'bench/bare-server.ts'), 'utf8');
-  const { outputText } = ts.transpileModule(source, {
-    compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2023, esModuleInterop: true },
+  const { code: outputText } = await transform(source, {
+    jsc: { parser: { syntax: 'typescript' }, target: 'es2023' },
+    module: { type: 'es6' },
   });
   await mkdir(dirname(join(root, script)), { recursive: true });
   await writeFile(join(root, script), outputText);
