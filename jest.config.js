@@ -38,6 +38,7 @@ export default {
   // Three workers on the 2-core machines this runs on: the suites wait on PostgreSQL, child processes and
   // sockets a good part of their time, so a third file keeps both cores busy (docs/testing.md has the figures).
   maxWorkers: 3,
+  testSequencer: '<rootDir>/test/setup/sequencer.js',
   projects: [
     { ...shared, displayName: 'unit', roots: ['<rootDir>/src'], testMatch: ['**/*.spec.ts'] },
     { ...shared, ...database, displayName: 'e2e', roots: ['<rootDir>/test'], testMatch: ['**/*.e2e-spec.ts'] },
