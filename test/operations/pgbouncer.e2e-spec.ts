@@ -66,9 +66,12 @@ describe('Behind PgBouncer, transaction pooling (e2e)', () => {
       expect(results.filter((r) => r.functions)).toHaveLength(1);
       const [{ checksum }] = await db.query(`SELECT checksum FROM sql_functions_applied WHERE id = 1`);
       expect(checksum).toBe(checksumOf(await sqlFunctionFiles()));
-      // A session lock taken through the pooler would still be held by one of its server connections.
+      // A session lock taken through the pooler would still be held by one of its server connections. Only this
+      // database's: the files running beside this one migrate their own databases under the same key.
       const locks = await db.query(
-        `SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND classid = 0 AND objid = $1 AND objsubid = 1`,
+        `SELECT pid FROM pg_locks
+          WHERE locktype = 'advisory' AND classid = 0 AND objid = $1 AND objsubid = 1
+            AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
         [MIGRATION_LOCK_KEY],
       );
       expect(locks).toEqual([]);
