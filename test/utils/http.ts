@@ -16,7 +16,7 @@ export interface HttpResult<T = any> {
 
 /**
  * A small HTTP client: JSON in, JSON out, status and headers kept. On undici's `request` rather than `fetch`:
- * the same connection pool at a third of fetch's CPU per request, which adds up over the suite's requests
+ * keep-alive connections as with fetch, at a third of its CPU per request, which adds up over the suite
  * (docs/testing.md).
  */
 export async function http<T = any>(
