@@ -5,23 +5,14 @@
 import { CreatePlayerSessionCommand, CreatePlayerSessionsCommand, type GameLiftClient } from '@aws-sdk/client-gamelift';
 import { gameLiftClient } from '../clients/gamelift.js';
 import { expectLedgerInvariants } from '../utils/invariants.js';
-import { http, TestApp, TestDatabase } from '../utils/test-app.js';
+import { joinBatches } from '../utils/join-batches.js';
+import { TestApp, TestDatabase } from '../utils/test-app.js';
 import { newGameSession, outcome, uuidOf } from './gamelift-helpers.js';
 
 function tally(outcomes: string[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const o of outcomes) counts[o] = (counts[o] ?? 0) + 1;
   return counts;
-}
-
-/** The reservation batches an instance ran, from its /metrics: how many, and how many of a single request. */
-async function batches(baseUrl: string): Promise<{ count: number; single: number }> {
-  const { body } = await http<string>(baseUrl, 'GET', '/metrics');
-  const read = (pattern: RegExp) => Number(body.match(pattern)?.[1] ?? 0);
-  return {
-    count: read(/^joinery_join_batch_size_count\{operation="reserve"\} (\d+)$/m),
-    single: read(/^joinery_join_batch_size_bucket\{le="1",operation="reserve"\} (\d+)$/m),
-  };
 }
 
 describe('GameLift CreatePlayerSession(s) group commit (e2e)', () => {
@@ -53,7 +44,7 @@ describe('GameLift CreatePlayerSession(s) group commit (e2e)', () => {
 
   it('fails one failing CreatePlayerSessions request alone and whole among racing ones, in batches', async () => {
     const id = await newGameSession(clients[0], first.baseUrl, { MaximumPlayerSessionCount: 100 });
-    const before = await Promise.all([first, second].map((s) => batches(s.baseUrl)));
+    const before = await Promise.all([first, second].map((s) => joinBatches(s.baseUrl, 'reserve')));
     // A fault injected in the database: one player's seat never goes in, so the request holding them fails whole.
     await db.query(`CREATE FUNCTION gc_fault() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
@@ -89,7 +80,7 @@ describe('GameLift CreatePlayerSession(s) group commit (e2e)', () => {
     });
     await expectLedgerInvariants(db);
 
-    const after = await Promise.all([first, second].map((s) => batches(s.baseUrl)));
+    const after = await Promise.all([first, second].map((s) => joinBatches(s.baseUrl, 'reserve')));
     const ran = after.reduce((n, a, i) => n + a.count - before[i].count, 0);
     const single = after.reduce((n, a, i) => n + a.single - before[i].single, 0);
     expect(ran).toBeGreaterThan(0);

@@ -6,7 +6,8 @@
  */
 import { createOrJoin } from '../utils/sessions.js';
 import { expectLedgerInvariants } from '../utils/invariants.js';
-import { http, loginPlayer, TestApp, TestDatabase } from '../utils/test-app.js';
+import { joinBatches } from '../utils/join-batches.js';
+import { loginPlayer, TestApp, TestDatabase } from '../utils/test-app.js';
 
 const SEATS = 8; // the shipped `hub` template: one team of eight, auto-join
 
@@ -24,16 +25,6 @@ function join(baseUrl: string, token: string, region: string, kind: Kind = ANY) 
     client_settings: { platform: kind.platform, input: kind.input },
     crossplay_preferences: { permitted_platform: kind.permitted_platform, permitted_input: 'desired_inputs_any' },
   });
-}
-
-/** The create-or-join batches an instance ran, from its /metrics: how many, and how many of more than one. */
-async function batches(baseUrl: string): Promise<{ count: number; single: number }> {
-  const { body } = await http<string>(baseUrl, 'GET', '/metrics');
-  const read = (pattern: RegExp) => Number(body.match(pattern)?.[1] ?? 0);
-  return {
-    count: read(/^joinery_join_batch_size_count\{operation="create_or_join"\} (\d+)$/m),
-    single: read(/^joinery_join_batch_size_bucket\{le="1",operation="create_or_join"\} (\d+)$/m),
-  };
 }
 
 describe('Create-or-join group commit (e2e)', () => {
@@ -69,7 +60,7 @@ describe('Create-or-join group commit (e2e)', () => {
 
   it('packs 200 players arriving at once on two instances, 20 of them asking twice: one seat each, in batches', async () => {
     const players = await login(200);
-    const before = await Promise.all([first, second].map((s) => batches(s.baseUrl)));
+    const before = await Promise.all([first, second].map((s) => joinBatches(s.baseUrl, 'create_or_join')));
     // Player i asks on instance i % 2; the first 20 ask a second time, on the other instance.
     const asks = [
       ...players.map((p, i) => ({ p, at: i % 2 === 0 ? first : second })),
@@ -93,7 +84,7 @@ describe('Create-or-join group commit (e2e)', () => {
     await expectLedgerInvariants(db);
 
     // Batching happened: at least one SQL call seated more than one player.
-    const after = await Promise.all([first, second].map((s) => batches(s.baseUrl)));
+    const after = await Promise.all([first, second].map((s) => joinBatches(s.baseUrl, 'create_or_join')));
     const ran = after.reduce((n, a, i) => n + a.count - before[i].count, 0);
     const single = after.reduce((n, a, i) => n + a.single - before[i].single, 0);
     expect(ran).toBeGreaterThan(0);
